@@ -1,1 +1,3 @@
+mod plot;
+
 fn main() {}

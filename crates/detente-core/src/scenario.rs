@@ -8,7 +8,8 @@ use crate::spec::{
     PositionSpec, PreferenceSpec, ScenarioSpec,
 };
 
-/// What to do with issue weights or saliences that do not sum to one.
+/// What to do with linear-additive issue weights that do not sum to one.
+/// (Spatial saliences are relative by definition and always taken as shares.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WeightPolicy {
     /// Divide by the sum and report a warning.
@@ -62,15 +63,20 @@ pub enum Preference {
     Constraint(ConstraintPreference),
 }
 
-/// u(x) = 1 − Σᵢ sᵢ·dᵢ(x)ᵏ with dᵢ the distance to the ideal point divided by
-/// the issue's span (so dᵢ ∈ [0, 1]), k = 1 or 2, and Σ sᵢ = 1; u ∈ [0, 1].
+/// u(x) = 1 − Σᵢ wᵢ·dᵢ(x)ᵏ with dᵢ the distance to the ideal point divided by
+/// the issue's span (so dᵢ ∈ [0, 1]), k = 1 or 2, and wᵢ = sᵢ / Σ s the
+/// saliences' shares; u ∈ [0, 1].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpatialPreference {
     pub shape: DistanceShape,
     /// Ideal coordinate per issue: the value itself, or the option index for a
     /// discrete issue.
     pub ideal: Vec<f64>,
+    /// Salience per issue as written (KTAB writes 0–100 per dimension): the
+    /// forecasting models use these raw values.
     pub salience: Vec<f64>,
+    /// The saliences' shares, summing to one: what utility uses.
+    pub weights: Vec<f64>,
 }
 
 /// u(x) = Σᵢ wᵢ·evalᵢ(xᵢ), Σ wᵢ = 1, GENIUS semantics.
@@ -380,8 +386,14 @@ fn build_actor(
                     ideal[i] = domain_low(&issues[i].domain);
                 }
             }
-            normalise(id, "salience", &mut sal, policy, warnings)?;
-            Preference::Spatial(SpatialPreference { shape, ideal, salience: sal })
+            // Saliences are relative importance by definition (KTAB writes them
+            // 0–100 per dimension), so their shares are taken without a warning.
+            let total: f64 = sal.iter().sum();
+            if total <= 0.0 {
+                return Err(ScenarioError::AllZero { actor: id.to_owned(), field: "salience" });
+            }
+            let weights = sal.iter().map(|s| s / total).collect();
+            Preference::Spatial(SpatialPreference { shape, ideal, salience: sal, weights })
         }
         PreferenceSpec::LinearAdditive { weights, evaluations } => {
             let mut w = vec![0.0; n];

@@ -143,7 +143,7 @@ fn issue_contribution(preference: &Preference, issue_idx: usize, domain: &IssueD
                 DistanceShape::Linear => distance,
                 DistanceShape::Quadratic => distance * distance,
             };
-            -p.salience[issue_idx] * penalty
+            -p.weights[issue_idx] * penalty
         }
         Preference::LinearAdditive(p) => {
             let eval = match &p.evaluators[issue_idx] {

@@ -1,0 +1,1 @@
+//! The utility-space picture (being written).
