@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::pareto::pareto_indices;
 use crate::scenario::Scenario;
-use crate::solutions::{Solutions, bargaining_solutions};
+use crate::solutions::{Solutions, acceptable, bargaining_solutions};
 use crate::space::{Outcome, OutcomeSpace, UtilityTables};
 
 /// Spaces larger than this are refused by default: at about 10 ns per
@@ -208,7 +208,7 @@ impl ZopaCounts {
         let mut rejecting = None;
         let mut n_rejecting = 0;
         for (k, &s) in slots.iter().enumerate() {
-            if utilities[s] < reservations[s] {
+            if !acceptable(utilities[s], reservations[s]) {
                 n_rejecting += 1;
                 rejecting = Some(k);
             }

@@ -12,6 +12,17 @@ use crate::analysis::Point;
 /// Objective values closer than this (relative) are ties.
 pub const TIE_TOLERANCE: f64 = 1e-12;
 
+/// An outcome is acceptable to an actor when its utility is at least the
+/// reservation value less this: a utility computed as 1 − 0.8 must count as
+/// meeting a reservation value written as 0.2.
+pub const ACCEPT_TOLERANCE: f64 = 1e-9;
+
+/// Whether utility `u` meets reservation value `d`.
+#[inline]
+pub fn acceptable(u: f64, d: f64) -> bool {
+    u >= d - ACCEPT_TOLERANCE
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
     /// The chosen outcome: the first of the tied ones in frontier order.
@@ -42,11 +53,12 @@ pub struct Solutions {
 /// point and `capabilities` weighting the asymmetric Nash solution.
 pub fn bargaining_solutions(frontier: &[Point], reservations: &[f64], capabilities: &[f64]) -> Solutions {
     let rational: Vec<&Point> =
-        frontier.iter().filter(|p| p.utilities.iter().zip(reservations).all(|(u, d)| u >= d)).collect();
+        frontier.iter().filter(|p| p.utilities.iter().zip(reservations).all(|(u, d)| acceptable(*u, *d))).collect();
     if rational.is_empty() {
         return Solutions::default();
     }
-    let gains = |p: &Point| p.utilities.iter().zip(reservations).map(|(u, d)| u - d).collect::<Vec<_>>();
+    // Gains within the acceptance tolerance below zero count as zero.
+    let gains = |p: &Point| p.utilities.iter().zip(reservations).map(|(u, d)| (u - d).max(0.0)).collect::<Vec<_>>();
     let total_capability: f64 = capabilities.iter().sum();
     let shares: Vec<f64> = if total_capability > 0.0 {
         capabilities.iter().map(|c| c / total_capability).collect()
