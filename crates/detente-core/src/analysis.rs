@@ -21,8 +21,9 @@ const CHUNK: u64 = 1 << 16;
 
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
-    /// The actors whose utilities span the frontier, in report order; `None`
-    /// means every actor.
+    /// The actors whose utilities span the frontier and who bargain, in report
+    /// order; `None` means those whose consent an agreement needs (at the
+    /// table or with a veto), or every actor if no one is either.
     pub actors: Option<Vec<usize>>,
     pub max_outcomes: u64,
 }
@@ -88,7 +89,11 @@ pub struct Analysis {
 pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
     let actors: Vec<usize> = match &options.actors {
         Some(a) => a.clone(),
-        None => (0..scenario.n_actors()).collect(),
+        None => {
+            let needed: Vec<usize> =
+                (0..scenario.n_actors()).filter(|&a| scenario.actors[a].at_table || scenario.actors[a].veto).collect();
+            if needed.is_empty() { (0..scenario.n_actors()).collect() } else { needed }
+        }
     };
     if actors.is_empty() {
         return Err(AnalysisError::NoActors);

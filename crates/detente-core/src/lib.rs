@@ -28,6 +28,7 @@
 //! ```
 
 pub mod analysis;
+pub mod constraint;
 pub mod error;
 pub mod pareto;
 pub mod scenario;

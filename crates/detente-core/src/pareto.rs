@@ -81,7 +81,10 @@ pub fn pareto_indices(points: &[f64], dims: usize) -> Vec<usize> {
 
 fn lex_desc(a: &[f64], b: &[f64]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
-        match y.total_cmp(x) {
+        // `total_cmp` orders -0.0 below 0.0, but dominance treats them as
+        // equal (a float sum of nothing is -0.0); adding 0.0 turns -0.0 into
+        // 0.0, so that (0, 0) does not sort before, and survive, (-0, 5).
+        match (*y + 0.0).total_cmp(&(*x + 0.0)) {
             Ordering::Equal => continue,
             other => return other,
         }
@@ -110,6 +113,14 @@ mod tests {
         // (1,0) (0,1) (0.5,0.5) twice, and (0.4,0.4) dominated by both copies.
         let pts = [1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.4, 0.4, 1.0, 0.0];
         assert_eq!(pareto_indices(&pts, 2), vec![0, 5, 2, 3, 1]);
+    }
+
+    #[test]
+    fn signed_zeros_are_equal() {
+        let pts = [0.0, -0.0, -0.0, 5.0];
+        assert_eq!(pareto_indices(&pts, 2), vec![1]);
+        let pts = [0.0, 0.0, -0.0, -0.0, 0.0, 5.0, -0.0, 5.0];
+        assert_eq!(sorted(pareto_indices(&pts, 2)), vec![2, 3]);
     }
 
     #[test]

@@ -103,7 +103,7 @@ impl Scenario {
     }
 }
 
-fn additive_constant(preference: &Preference) -> f64 {
+pub(crate) fn additive_constant(preference: &Preference) -> f64 {
     match preference {
         Preference::Spatial(_) => 1.0,
         _ => 0.0,
@@ -111,7 +111,7 @@ fn additive_constant(preference: &Preference) -> f64 {
 }
 
 /// What issue `issue_idx` adds to an additive utility at coordinate `x`.
-fn issue_contribution(preference: &Preference, issue_idx: usize, domain: &IssueDomain, x: f64) -> f64 {
+pub(crate) fn issue_contribution(preference: &Preference, issue_idx: usize, domain: &IssueDomain, x: f64) -> f64 {
     match preference {
         Preference::Spatial(p) => {
             let ideal = p.ideal[issue_idx];
@@ -183,7 +183,14 @@ pub struct UtilityTables {
 #[derive(Debug, Clone)]
 enum ActorTable {
     Additive { constant: f64, per_issue: Vec<Vec<f64>> },
-    Constraint { max_utility: f64, rectangles: Vec<(f64, Vec<(usize, u32, u32)>)> },
+    Constraint { max_utility: f64, rectangles: Vec<LevelRectangle> },
+}
+
+/// A hyperrectangle with its bounds in levels: (issue index, first, last).
+#[derive(Debug, Clone)]
+struct LevelRectangle {
+    utility: f64,
+    bounds: Vec<(usize, u32, u32)>,
 }
 
 impl UtilityTables {
@@ -208,7 +215,7 @@ impl UtilityTables {
                                 })
                                 .collect();
                             // A rectangle that no level falls into never counts.
-                            bounds.map(|b| (r.utility, b))
+                            bounds.map(|bounds| LevelRectangle { utility: r.utility, bounds })
                         })
                         .collect(),
                 },
@@ -252,8 +259,8 @@ impl UtilityTables {
                 ActorTable::Constraint { max_utility, rectangles } => {
                     rectangles
                         .iter()
-                        .filter(|(_, b)| b.iter().all(|&(i, lo, hi)| outcome[i] >= lo && outcome[i] <= hi))
-                        .map(|(u, _)| u)
+                        .filter(|r| r.bounds.iter().all(|&(i, lo, hi)| outcome[i] >= lo && outcome[i] <= hi))
+                        .map(|r| r.utility)
                         .sum::<f64>()
                         / max_utility
                 }
