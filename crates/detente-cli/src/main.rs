@@ -1,3 +1,143 @@
-mod plot;
+//! `detente`: analyse negotiation scenarios from the command line.
+//!
+//! Arguments are parsed by clap into raw flags ([`args`]), resolved into typed
+//! settings before any work starts, and each subcommand is a function from
+//! settings to printed output. Errors go to stderr with their whole chain and
+//! exit status 2, so scripts can tell bad input from a crash.
 
-fn main() {}
+mod args;
+mod load;
+mod plot;
+mod report;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use detente_core::{AnalysisOptions, analyze};
+
+use crate::args::{Cli, Command};
+use crate::load::{LoadedScenario, load_scenario};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // A closed pipe (`detente pareto x | head`) is not an error worth a message.
+            if error.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Analyze(a) => {
+            let loaded = load(&a.file, a.scenario.strict_weights)?;
+            let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
+            let analysis = analyze(&loaded.scenario, &options)
+                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let mut out = std::io::stdout().lock();
+            if a.json {
+                let value = report::analysis_json(&loaded, &analysis);
+                serde_json::to_writer_pretty(&mut out, &value)?;
+                writeln!(out)?;
+            } else {
+                report::print_warnings(&loaded);
+                report::write_analysis(&mut out, &loaded, &analysis)?;
+            }
+            if let Some(path) = &a.plot {
+                plot::plot_utility_space(&loaded.scenario, &analysis, path)
+                    .with_context(|| format!("cannot draw {}", path.display()))?;
+                if !a.json {
+                    writeln!(out, "\nPicture written to {}", path.display())?;
+                }
+            }
+        }
+        Command::Pareto(a) => {
+            let loaded = load(&a.file, a.scenario.strict_weights)?;
+            let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
+            let analysis = analyze(&loaded.scenario, &options)
+                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let mut out = std::io::stdout().lock();
+            if a.csv {
+                report::write_frontier_csv(&mut out, &loaded.scenario, &analysis)?;
+            } else {
+                report::print_warnings(&loaded);
+                report::write_frontier_table(&mut out, &loaded.scenario, &analysis)?;
+            }
+        }
+        Command::Convert(a) => {
+            let loaded = load(&a.input, a.scenario.strict_weights)?;
+            report::print_warnings(&loaded);
+            let text = match extension(&a.output).as_deref() {
+                Some("toml") => detente_formats::scenario_toml::write_toml(&loaded.scenario),
+                Some("json") => detente_formats::scenario_json::write_json(&loaded.scenario),
+                _ => bail!("cannot write {}: give the output a .toml or .json extension", a.output.display()),
+            };
+            std::fs::write(&a.output, text).with_context(|| format!("cannot write {}", a.output.display()))?;
+            eprintln!("wrote {}", a.output.display());
+        }
+        Command::Validate(a) => {
+            let loaded = load(&a.file, a.scenario.strict_weights)?;
+            report::print_warnings(&loaded);
+            let s = &loaded.scenario;
+            let space = detente_core::OutcomeSpace::of(s);
+            println!(
+                "{}: valid: {} actors, {} issues, {} outcomes",
+                a.file.display(),
+                s.n_actors(),
+                s.n_issues(),
+                report::format_count(&space)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn load(path: &Path, strict_weights: bool) -> anyhow::Result<LoadedScenario> {
+    load_scenario(path, strict_weights).with_context(|| format!("cannot load scenario {}", path.display()))
+}
+
+/// Resolves `--actors` (ids or names) into scenario indices, in scenario order.
+fn analysis_options(
+    loaded: &LoadedScenario,
+    actors: Option<&[String]>,
+    max_outcomes: u64,
+) -> anyhow::Result<AnalysisOptions> {
+    let scenario = &loaded.scenario;
+    let actors = match actors {
+        None => None,
+        Some(names) => {
+            let mut indices = Vec::with_capacity(names.len());
+            for name in names {
+                let Some(i) = scenario.actor_index(name) else {
+                    let known: Vec<&str> = scenario.actors.iter().map(|a| a.id.as_str()).collect();
+                    bail!("--actors: no actor `{name}` in this scenario; its actors are {}", known.join(", "));
+                };
+                if indices.contains(&i) {
+                    bail!("--actors: `{name}` is named twice");
+                }
+                indices.push(i);
+            }
+            indices.sort_unstable();
+            Some(indices)
+        }
+    };
+    Ok(AnalysisOptions { actors, max_outcomes })
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+}
