@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use detente_core::{Scenario, WeightPolicy, Warning};
+use detente_core::{Scenario, Warning, WeightPolicy};
 use detente_formats::genius::InputFile;
 use detente_formats::{genius, geniusweb, ktab, scenario_json, scenario_toml};
 

@@ -46,8 +46,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
             let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
-            let analysis = analyze(&loaded.scenario, &options)
-                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let analysis =
+                analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             let mut out = std::io::stdout().lock();
             if a.json {
                 let value = report::analysis_json(&loaded, &analysis);
@@ -68,8 +68,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pareto(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
             let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
-            let analysis = analyze(&loaded.scenario, &options)
-                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let analysis =
+                analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             let mut out = std::io::stdout().lock();
             if a.csv {
                 report::write_frontier_csv(&mut out, &loaded.scenario, &analysis)?;

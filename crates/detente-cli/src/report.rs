@@ -75,7 +75,12 @@ fn describe_domain(domain: &IssueDomain) -> String {
 }
 
 fn outcome_text(scenario: &Scenario, outcome: &[u32]) -> Vec<(String, String)> {
-    scenario.issues.iter().zip(outcome).map(|(issue, &l)| (issue.name.clone(), issue_value(issue, l).to_string())).collect()
+    scenario
+        .issues
+        .iter()
+        .zip(outcome)
+        .map(|(issue, &l)| (issue.name.clone(), issue_value(issue, l).to_string()))
+        .collect()
 }
 
 fn fmt_u(u: f64) -> String {
@@ -93,7 +98,11 @@ pub(crate) fn write_analysis(out: &mut impl Write, loaded: &LoadedScenario, anal
 
     writeln!(out, "\nActors ({})", s.n_actors())?;
     let name_width = s.actors.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(5);
-    writeln!(out, "  {:<name_width$}  {:>10}  {:>8}  {:>5}  {:>11}", "actor", "capability", "at table", "veto", "reservation")?;
+    writeln!(
+        out,
+        "  {:<name_width$}  {:>10}  {:>8}  {:>5}  {:>11}",
+        "actor", "capability", "at table", "veto", "reservation"
+    )?;
     for a in &s.actors {
         writeln!(
             out,
@@ -186,8 +195,12 @@ fn value_json(v: IssueValue) -> Value {
 }
 
 fn point_json(s: &Scenario, p: &Point) -> Value {
-    let outcome: Map<String, Value> =
-        s.issues.iter().zip(&p.outcome).map(|(issue, &l)| (issue.id.clone(), value_json(issue_value(issue, l)))).collect();
+    let outcome: Map<String, Value> = s
+        .issues
+        .iter()
+        .zip(&p.outcome)
+        .map(|(issue, &l)| (issue.id.clone(), value_json(issue_value(issue, l))))
+        .collect();
     json!({ "outcome": outcome, "utilities": p.utilities })
 }
 
