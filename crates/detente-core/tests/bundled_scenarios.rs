@@ -79,8 +79,12 @@ fn every_bundled_scenario_parses_and_validates() {
         .collect();
     names.sort();
     // (file stem, actors, issues, outcomes) for the hand-written scenarios.
-    let expected =
-        [("riyadh-2025", 5, 9, 32_805), ("climate-finance-ncqg", 4, 5, 2_106), ("labour-contract", 2, 5, 6_120)];
+    let expected = [
+        ("riyadh-2025", 5, 9, 32_805),
+        ("climate-finance-ncqg", 4, 5, 2_106),
+        ("labour-contract", 2, 5, 6_120),
+        ("laptop", 2, 3, 27),
+    ];
     for (stem, ..) in &expected {
         assert!(names.iter().any(|p| p.file_stem().is_some_and(|s| s == *stem)), "scenarios/{stem}.toml is missing");
     }
