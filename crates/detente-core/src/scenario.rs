@@ -88,10 +88,12 @@ pub struct LinearAdditivePreference {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Evaluator {
-    /// Raw evaluation per option index, as written; used divided by `max`.
+    /// Raw evaluation per option index, as written; used divided by
+    /// `divisor`: the largest evaluation for GENIUS-style evaluations, 1 for
+    /// utilities taken as written.
     Options {
         values: Vec<f64>,
-        max: f64,
+        divisor: f64,
     },
     Linear {
         slope: f64,
@@ -219,8 +221,13 @@ impl Scenario {
                 for (i, issue) in self.issues.iter().enumerate() {
                     weights.insert(issue_id(i), p.weights[i]);
                     let eval = match (&p.evaluators[i], &issue.domain) {
-                        (Evaluator::Options { values, .. }, IssueDomain::Discrete { options, .. }) => {
-                            EvaluatorSpec::Options(options.iter().cloned().zip(values.iter().copied()).collect())
+                        (Evaluator::Options { values, divisor }, IssueDomain::Discrete { options, .. }) => {
+                            let map = options.iter().cloned().zip(values.iter().copied()).collect();
+                            if *divisor == values.iter().copied().fold(0.0, f64::max) {
+                                EvaluatorSpec::Options(map)
+                            } else {
+                                EvaluatorSpec::Utilities(map)
+                            }
                         }
                         (Evaluator::Linear { slope, offset }, _) => {
                             EvaluatorSpec::Linear { slope: *slope, offset: *offset }
@@ -480,7 +487,7 @@ fn domain_low(domain: &IssueDomain) -> f64 {
 
 fn zero_evaluator(domain: &IssueDomain) -> Evaluator {
     match domain {
-        IssueDomain::Discrete { options, .. } => Evaluator::Options { values: vec![0.0; options.len()], max: 0.0 },
+        IssueDomain::Discrete { options, .. } => Evaluator::Options { values: vec![0.0; options.len()], divisor: 0.0 },
         _ => Evaluator::Linear { slope: 0.0, offset: 0.0 },
     }
 }
@@ -526,8 +533,9 @@ fn spatial_coordinate(actor: &str, issue: &Issue, pos: &PositionSpec) -> Result<
 fn build_evaluator(actor: &str, issue: &Issue, spec: EvaluatorSpec) -> Result<Evaluator, ScenarioError> {
     let a = Some(actor);
     let i = Some(issue.id.as_str());
+    let as_written = matches!(spec, EvaluatorSpec::Utilities(_));
     match (&issue.domain, spec) {
-        (IssueDomain::Discrete { options, .. }, EvaluatorSpec::Options(map)) => {
+        (IssueDomain::Discrete { options, .. }, EvaluatorSpec::Options(map) | EvaluatorSpec::Utilities(map)) => {
             for name in map.keys() {
                 if !options.contains(name) {
                     return Err(ScenarioError::UnknownOption {
@@ -550,15 +558,15 @@ fn build_evaluator(actor: &str, issue: &Issue, spec: EvaluatorSpec) -> Result<Ev
                 }
                 values.push(v);
             }
-            let max = values.iter().copied().fold(0.0, f64::max);
-            Ok(Evaluator::Options { values, max })
+            let divisor = if as_written { 1.0 } else { values.iter().copied().fold(0.0, f64::max) };
+            Ok(Evaluator::Options { values, divisor })
         }
         (IssueDomain::Discrete { .. }, EvaluatorSpec::Linear { .. }) => Err(ScenarioError::Incompatible {
             actor: actor.to_owned(),
             issue: issue.id.clone(),
             reason: "a linear evaluator needs a numeric issue; give a number per option".to_owned(),
         }),
-        (_, EvaluatorSpec::Options(_)) => Err(ScenarioError::Incompatible {
+        (_, EvaluatorSpec::Options(_) | EvaluatorSpec::Utilities(_)) => Err(ScenarioError::Incompatible {
             actor: actor.to_owned(),
             issue: issue.id.clone(),
             reason: "option evaluations need a discrete issue; use `linear` for a numeric one".to_owned(),

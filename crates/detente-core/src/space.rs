@@ -147,9 +147,9 @@ pub(crate) fn issue_contribution(preference: &Preference, issue_idx: usize, doma
         }
         Preference::LinearAdditive(p) => {
             let eval = match &p.evaluators[issue_idx] {
-                Evaluator::Options { values, max } => {
-                    if *max > 0.0 {
-                        values[x as usize] / max
+                Evaluator::Options { values, divisor } => {
+                    if *divisor > 0.0 {
+                        values[x as usize] / divisor
                     } else {
                         0.0
                     }

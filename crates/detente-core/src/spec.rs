@@ -153,6 +153,9 @@ pub enum PositionSpec {
 pub enum EvaluatorSpec {
     /// A number per option (GENIUS `evaluation`); divided by the largest.
     Options(IndexMap<String, f64>),
+    /// A utility per option taken as written, not divided by the largest
+    /// (GeniusWeb's `valueUtilities`).
+    Utilities(IndexMap<String, f64>),
     /// `slope·x + offset` on a numeric issue, taken as is (GENIUS'
     /// `EvaluatorInteger` and `EvaluatorReal`).
     Linear { slope: f64, offset: f64 },

@@ -10,14 +10,9 @@
 //! domain, and every embedded domain must agree with the one used.
 //!
 //! GeniusWeb's utility is u(bid) = Σ wᵢ·uᵢ(vᵢ) with each value utility uᵢ taken
-//! as written (in [0, 1]), whereas Detente, like GENIUS, divides a discrete
-//! issue's evaluations by their largest. So that the two agree, issue i's
-//! weight is multiplied by the largest of its value utilities mᵢ, and all
-//! weights are then divided by their sum S = Σ wᵢ·mᵢ: Detente's utility is
-//! GeniusWeb's divided by S, for every outcome and for the reservation value
-//! alike. That keeps every comparison, the Pareto frontier, the zones of
-//! agreement and the (scale-invariant) bargaining solutions exactly GeniusWeb's;
-//! a warning gives S whenever it is not 1.
+//! as written (in [0, 1]), unlike GENIUS, which divides a discrete issue's
+//! evaluations by their largest: value utilities become
+//! `EvaluatorSpec::Utilities`, so Detente's utilities are GeniusWeb's exactly.
 //!
 //! A profile's reservation value is its utility of its `reservationBid` (an
 //! issue missing from the bid adds nothing, as in GeniusWeb), or 0 without one.
@@ -363,17 +358,9 @@ impl IssueUtilities {
         }
     }
 
-    /// What Detente divides this issue's evaluations by.
-    fn scale(&self) -> f64 {
-        match self {
-            IssueUtilities::Discrete(map) => map.values().copied().fold(0.0, f64::max),
-            IssueUtilities::Number { .. } => 1.0,
-        }
-    }
-
     fn evaluator(&self) -> EvaluatorSpec {
         match self {
-            IssueUtilities::Discrete(map) => EvaluatorSpec::Options(map.clone()),
+            IssueUtilities::Discrete(map) => EvaluatorSpec::Utilities(map.clone()),
             IssueUtilities::Number { low_value, low_utility, high_value, high_utility } => {
                 let slope = (high_utility - low_utility) / (high_value - low_value);
                 EvaluatorSpec::Linear { slope, offset: low_utility - slope * low_value }
@@ -437,29 +424,16 @@ fn parse_profile(
     }
 
     let raw_sum: f64 = raw_weights.iter().sum();
-    let scaled: Vec<f64> = raw_weights.iter().zip(&parsed).map(|(w, u)| w * u.scale()).collect();
-    let scaled_sum: f64 = scaled.iter().sum();
-    // With every weight or every top utility zero, leave the weights as they
-    // are for the core to refuse.
-    let divisor = if scaled_sum > 0.0 { scaled_sum } else { 1.0 };
-    if (scaled_sum - raw_sum).abs() > 1e-12 && scaled_sum > 0.0 {
-        warnings.push(warning(
-            file,
-            &utilities_path,
-            Locator { actor: Some(id.clone()), field: Some("weights"), ..Locator::default() },
-            format!(
-                "utilities are GeniusWeb's divided by {scaled_sum}: GeniusWeb takes value utilities as written, \
-                 Detente divides each issue's by the largest, so the weights and the reservation value are rescaled \
-                 (comparisons and bargaining solutions are unchanged)"
-            ),
-        ));
-    }
     let mut weights = IndexMap::new();
     let mut evaluations = IndexMap::new();
-    for (((issue, _), weight), utilities) in domain.issues.iter().zip(&scaled).zip(&parsed) {
-        weights.insert(issue.clone(), weight / divisor);
+    for (((issue, _), weight), utilities) in domain.issues.iter().zip(&raw_weights).zip(&parsed) {
+        weights.insert(issue.clone(), *weight);
         evaluations.insert(issue.clone(), utilities.evaluator());
     }
+    // The core divides weights that do not sum to one by their sum (or
+    // refuses them); the reservation value is computed the same way so that
+    // it stays the utility of the reservation bid.
+    let divisor = if raw_sum > 0.0 { raw_sum } else { 1.0 };
 
     let reservation = match space.get("reservationBid") {
         None | Some(Value::Null) => 0.0,

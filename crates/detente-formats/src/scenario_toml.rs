@@ -319,7 +319,9 @@ fn bad_rectangle(preferences: &PreferenceSpec, issue: Option<&str>, unknown: boo
 /// The first option of `issue` whose evaluation the core would refuse.
 fn bad_option<'a>(preferences: &'a PreferenceSpec, issue: &str) -> Option<&'a str> {
     let PreferenceSpec::LinearAdditive { evaluations, .. } = preferences else { return None };
-    let Some(EvaluatorSpec::Options(values)) = evaluations.get(issue) else { return None };
+    let Some(EvaluatorSpec::Options(values) | EvaluatorSpec::Utilities(values)) = evaluations.get(issue) else {
+        return None;
+    };
     values.iter().find(|(_, v)| !v.is_finite() || **v < 0.0).map(|(option, _)| option.as_str())
 }
 

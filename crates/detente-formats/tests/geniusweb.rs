@@ -51,41 +51,34 @@ fn every_folder_loads_with_its_issues_actors_and_outcomes() {
     }
 }
 
-/// GeniusWeb takes value utilities as written; Detente's utilities are
-/// GeniusWeb's divided by S = Σ wᵢ·maxᵢ, reservation value included.
+/// GeniusWeb takes value utilities as written, and so does Detente for
+/// GeniusWeb profiles: utilities are GeniusWeb's exactly, reservation included.
 #[test]
-fn party_utilities_are_geniuswebs_over_one_scale() {
+fn party_utilities_are_geniuswebs() {
     let files = folder("Party");
     let (scenario, warnings) = load_geniusweb(&inputs(&files), WeightPolicy::Refuse).expect("loads");
     let party1 = scenario.actor_index("party1").expect("party1");
-    // Weights and each issue's largest value utility, in domain order: Food,
-    // Drinks, Location, Invitations, Music, Cleanup.
-    let weights = [0.19, 0.28, 0.19, 0.05, 0.19, 0.10];
-    let largest = [0.75, 0.98, 0.99, 1.0, 0.99, 0.96];
-    let scale: f64 = weights.iter().zip(largest).map(|(w, m)| w * m).sum();
-    assert!((scale - 0.9391).abs() < 1e-12);
 
     // The reservation bid: Handmade Food .51, Handmade Cocktails .672, Party
     // Tent .52, Custom Printed .48, Band .35, Special Equiment .32.
     let geniusweb_reservation = 0.19 * 0.51 + 0.28 * 0.672 + 0.19 * 0.52 + 0.05 * 0.48 + 0.19 * 0.35 + 0.10 * 0.32;
     let actor = &scenario.actors[party1];
-    assert!((actor.reservation - geniusweb_reservation / scale).abs() < 1e-12, "{}", actor.reservation);
+    assert!((actor.reservation - geniusweb_reservation).abs() < 1e-12, "{}", actor.reservation);
     // … and it is the scenario's own utility of that bid.
     let reservation_bid = [2, 2, 0, 3, 2, 2];
     assert!((scenario.utility(party1, &reservation_bid) - actor.reservation).abs() < 1e-12);
 
     // (Chips and Nuts, Beer Only, Party Room, Custom Handmade, DJ, Specialized
-    // Materials): every issue at its best value, GeniusWeb utility S itself.
+    // Materials): every issue at its best value; GeniusWeb's utility is
+    // Σ wᵢ·maxᵢ = 0.9391, not 1, because the top value utilities are below 1.
     let best = [0, 1, 2, 2, 1, 1];
-    assert!((scenario.utility(party1, &best) - 1.0).abs() < 1e-12);
+    assert!((scenario.utility(party1, &best) - 0.9391).abs() < 1e-12);
     // (Catering, Catering, Ballroom, Plain, MP3, Hired Help).
     let other = [3, 3, 3, 0, 0, 3];
     let geniusweb = 0.19 * 0.25 + 0.28 * 0.334 + 0.19 * 0.77 + 0.05 * 0.24 + 0.19 * 0.65 + 0.10 * 0.31;
-    assert!((scenario.utility(party1, &other) - geniusweb / scale).abs() < 1e-12);
+    assert!((scenario.utility(party1, &other) - geniusweb).abs() < 1e-12);
 
-    let rescaled: Vec<&Warning> = warnings.iter().filter(|w| w.message.contains("divided by")).collect();
-    assert_eq!(rescaled.len(), 2, "both parties' top utilities are below 1: {warnings:?}");
-    assert!(rescaled[0].message.starts_with("party1.json:"), "{}", rescaled[0].message);
+    assert!(warnings.is_empty(), "{warnings:?}");
     let source = scenario.source.as_deref().expect("source");
     assert_eq!(source, "GeniusWeb JSON: party.json (domain); party1.json, party2.json (profiles)");
     assert_eq!(scenario.name, "party");

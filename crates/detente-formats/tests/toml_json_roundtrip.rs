@@ -166,8 +166,10 @@ fn build_actor(idx: usize, draw: ActorDraw, issues: &[IssueSpec]) -> ActorSpec {
                     continue;
                 }
                 let evaluator = match &issue.domain {
+                    // Alternate GENIUS-style evaluations and as-written utilities.
                     IssueDomain::Discrete { options, .. } => {
-                        EvaluatorSpec::Options(options.iter().cloned().zip(d.option_values.iter().copied()).collect())
+                        let map = options.iter().cloned().zip(d.option_values.iter().copied()).collect();
+                        if d.slope < 0.0 { EvaluatorSpec::Utilities(map) } else { EvaluatorSpec::Options(map) }
                     }
                     _ => EvaluatorSpec::Linear { slope: d.slope, offset: d.offset },
                 };
