@@ -1,4 +1,5 @@
 //! The real `detente` binary on real files: what a user types, what they see.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; the panic message says where
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
