@@ -1,6 +1,6 @@
 //! GENIUS' own `pareto.xml` as the oracle for the core's exact constraint
 //! frontier, on the nonlinear (hyperrectangle) scenarios of
-//! `/work/shared/scenarios/genius`: 10¹⁰ to 10³⁰ outcomes, never enumerated.
+//! `testdata/genius`: 10¹⁰ to 10³⁰ outcomes, never enumerated.
 //!
 //! For 10issues, S-1NIKFRT-1 and S-1NAGUNL-114, `constraint_frontier` finds
 //! exactly GENIUS' points. For 30issuesDiscountedwithRV it finds a frontier
@@ -11,9 +11,6 @@
 //! for that domain is evidently an approximation. The profiles' sums also
 //! exceed `maxutility` there (2256 > 2194 and 2135 > 2059), which GENIUS
 //! clamps to 1 and the core does not.
-//!
-//! The scenarios live outside the repository (`DETENTE_SCENARIOS` overrides
-//! the root); a missing folder skips its case with a note instead of failing.
 
 #![allow(clippy::print_stderr, reason = "timings are reported to whoever runs the test")]
 
@@ -34,14 +31,9 @@ struct Folder {
     genius: Vec<Vec<f64>>,
 }
 
-fn load(folder: &str) -> Option<Folder> {
-    let root =
-        std::env::var_os("DETENTE_SCENARIOS").map_or_else(|| PathBuf::from("/work/shared/scenarios"), PathBuf::from);
-    let dir = root.join("genius").join(folder);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipping {folder}: {} not found", dir.display());
-        return None;
-    };
+fn load(folder: &str) -> Folder {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(folder);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("readable folder").path()).collect();
     paths.sort();
     let files: Vec<(String, String)> = paths
@@ -54,7 +46,7 @@ fn load(folder: &str) -> Option<Folder> {
     let pareto = inputs.iter().find(|f| f.name == "pareto.xml").expect("folder has pareto.xml");
     let mut genius = read_pareto(*pareto).expect("pareto.xml parses");
     genius.sort_by(|a, b| b[0].total_cmp(&a[0]));
-    Some(Folder { files, scenario, genius })
+    Folder { files, scenario, genius }
 }
 
 fn file_name(path: &Path) -> String {
@@ -86,7 +78,7 @@ fn close(a: &[f64], b: &[f64]) -> bool {
 }
 
 fn check_equal(folder: &str) {
-    let Some(Folder { files, scenario, genius }) = load(folder) else { return };
+    let Folder { files, scenario, genius } = load(folder);
     let found = search(folder, &scenario);
     check_independently(&files, &scenario, &found);
     let vectors: Vec<&[f64]> = found.points.iter().map(|p| p.utilities.as_slice()).collect();
@@ -114,7 +106,7 @@ fn s_1nagunl_114_matches_genius() {
 #[test]
 fn thirty_issues_beats_genius() {
     let folder = "30issuesDiscountedwithRV";
-    let Some(Folder { files, scenario, genius }) = load(folder) else { return };
+    let Folder { files, scenario, genius } = load(folder);
     let found = search(folder, &scenario);
     check_independently(&files, &scenario, &found);
     assert_eq!(found.points.len(), 57);
