@@ -1,0 +1,16 @@
+//! Any text, split at NUL bytes into the files of one GENIUS folder (the
+//! first part named as the domain): an error or a scenario, never a panic.
+#![no_main]
+
+use detente_core::WeightPolicy;
+use detente_formats::genius::{InputFile, load_genius, read_pareto};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let names: Vec<String> = (0..text.split('\0').count()).map(|i| format!("file{i}.xml")).collect();
+    let files: Vec<InputFile<'_>> =
+        text.split('\0').zip(&names).map(|(text, name)| InputFile { name, text }).collect();
+    let _ = load_genius(&files, WeightPolicy::Normalise);
+    let _ = read_pareto(InputFile { name: "pareto.xml", text });
+});
