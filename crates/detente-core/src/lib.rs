@@ -27,6 +27,7 @@
 //! assert_eq!(nash.point.utilities, vec![0.5, 0.5]);
 //! ```
 
+pub mod additive;
 pub mod analysis;
 pub mod constraint;
 pub mod error;
