@@ -48,7 +48,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
-            let mut out = std::io::stdout().lock();
+            // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.json {
                 let value = report::analysis_json(&loaded, &analysis);
                 serde_json::to_writer_pretty(&mut out, &value)?;
@@ -64,19 +65,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     writeln!(out, "\nPicture written to {}", path.display())?;
                 }
             }
+            out.flush()?;
         }
         Command::Pareto(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
             let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
-            let mut out = std::io::stdout().lock();
+            // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.csv {
                 report::write_frontier_csv(&mut out, &loaded.scenario, &analysis)?;
             } else {
                 report::print_warnings(&loaded);
                 report::write_frontier_table(&mut out, &loaded.scenario, &analysis)?;
             }
+            out.flush()?;
         }
         Command::Convert(a) => {
             let loaded = load(&a.input, a.scenario.strict_weights)?;
@@ -135,7 +139,7 @@ fn analysis_options(
             Some(indices)
         }
     };
-    Ok(AnalysisOptions { actors, max_outcomes })
+    Ok(AnalysisOptions { actors, max_outcomes, ..AnalysisOptions::default() })
 }
 
 fn extension(path: &Path) -> Option<String> {
