@@ -37,6 +37,17 @@ pub(crate) struct ScenarioFlags {
     pub(crate) strict_weights: bool,
 }
 
+/// What `analyze` and `pareto` share: which actors, and how large a space.
+#[derive(Debug, Args)]
+pub(crate) struct AnalysisFlags {
+    /// Analyse only these actors (ids or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub(crate) actors: Option<Vec<String>>,
+    /// Refuse spaces with more outcomes than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_OUTCOMES, value_name = "N")]
+    pub(crate) max_outcomes: u64,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct AnalyzeArgs {
     /// The scenario: .toml, .json, .csv (KTAB), or a GENIUS/GeniusWeb folder.
@@ -47,12 +58,8 @@ pub(crate) struct AnalyzeArgs {
     /// Draw the two analysed actors' utility space to an .svg or .png file.
     #[arg(long, value_name = "OUT")]
     pub(crate) plot: Option<PathBuf>,
-    /// Analyse only these actors (ids or names, comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "A,B")]
-    pub(crate) actors: Option<Vec<String>>,
-    /// Refuse spaces with more outcomes than this.
-    #[arg(long, default_value_t = DEFAULT_MAX_OUTCOMES, value_name = "N")]
-    pub(crate) max_outcomes: u64,
+    #[command(flatten)]
+    pub(crate) analysis: AnalysisFlags,
     #[command(flatten)]
     pub(crate) scenario: ScenarioFlags,
 }
@@ -63,12 +70,8 @@ pub(crate) struct ParetoArgs {
     /// Print CSV: one column per issue, then one utility column per actor.
     #[arg(long)]
     pub(crate) csv: bool,
-    /// Analyse only these actors (ids or names, comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "A,B")]
-    pub(crate) actors: Option<Vec<String>>,
-    /// Refuse spaces with more outcomes than this.
-    #[arg(long, default_value_t = DEFAULT_MAX_OUTCOMES, value_name = "N")]
-    pub(crate) max_outcomes: u64,
+    #[command(flatten)]
+    pub(crate) analysis: AnalysisFlags,
     #[command(flatten)]
     pub(crate) scenario: ScenarioFlags,
 }

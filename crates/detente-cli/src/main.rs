@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use detente_core::{AnalysisOptions, analyze};
 
-use crate::args::{Cli, Command};
+use crate::args::{AnalysisFlags, Cli, Command};
 use crate::load::{LoadedScenario, load_scenario};
 
 fn main() -> ExitCode {
@@ -45,7 +45,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Analyze(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
-            let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
+            let options = analysis_options(&loaded, &a.analysis)?;
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
@@ -69,7 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pareto(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
-            let options = analysis_options(&loaded, a.actors.as_deref(), a.max_outcomes)?;
+            let options = analysis_options(&loaded, &a.analysis)?;
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
@@ -115,13 +115,9 @@ fn load(path: &Path, strict_weights: bool) -> anyhow::Result<LoadedScenario> {
 }
 
 /// Resolves `--actors` (ids or names) into scenario indices, in scenario order.
-fn analysis_options(
-    loaded: &LoadedScenario,
-    actors: Option<&[String]>,
-    max_outcomes: u64,
-) -> anyhow::Result<AnalysisOptions> {
+fn analysis_options(loaded: &LoadedScenario, flags: &AnalysisFlags) -> anyhow::Result<AnalysisOptions> {
     let scenario = &loaded.scenario;
-    let actors = match actors {
+    let actors = match flags.actors.as_deref() {
         None => None,
         Some(names) => {
             let mut indices = Vec::with_capacity(names.len());
@@ -139,7 +135,7 @@ fn analysis_options(
             Some(indices)
         }
     };
-    Ok(AnalysisOptions { actors, max_outcomes, ..AnalysisOptions::default() })
+    Ok(AnalysisOptions { actors, max_outcomes: flags.max_outcomes, ..AnalysisOptions::default() })
 }
 
 fn extension(path: &Path) -> Option<String> {
