@@ -203,17 +203,7 @@ fn linear_additive_actor(id: &str, weights: &[f64], evaluations: IndexMap<String
 }
 
 fn actor_spec(id: &str, preferences: PreferenceSpec) -> ActorSpec {
-    ActorSpec {
-        id: id.to_owned(),
-        name: None,
-        capability: 1.0,
-        at_table: true,
-        veto: false,
-        reservation: 0.0,
-        discount: None,
-        estimates: IndexMap::new(),
-        preferences,
-    }
+    ActorSpec::new(id, preferences)
 }
 
 /// SplitMix64 (Steele, Lea and Flood 2014): a fixed, dependency-free sequence,

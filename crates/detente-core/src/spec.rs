@@ -100,6 +100,24 @@ pub struct ActorSpec {
     pub preferences: PreferenceSpec,
 }
 
+impl ActorSpec {
+    /// An actor with the format's defaults: capability 1, at the table, no
+    /// veto, reservation value 0, no discounting, no estimates.
+    pub fn new(id: impl Into<String>, preferences: PreferenceSpec) -> ActorSpec {
+        ActorSpec {
+            id: id.into(),
+            name: None,
+            capability: one(),
+            at_table: yes(),
+            veto: false,
+            reservation: 0.0,
+            discount: None,
+            estimates: IndexMap::new(),
+            preferences,
+        }
+    }
+}
+
 fn one() -> f64 {
     1.0
 }

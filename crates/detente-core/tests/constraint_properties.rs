@@ -94,17 +94,7 @@ fn build_with(
 }
 
 fn actor(id: String, preferences: PreferenceSpec) -> detente_core::ActorSpec {
-    detente_core::ActorSpec {
-        id,
-        name: None,
-        capability: 1.0,
-        at_table: true,
-        veto: false,
-        reservation: 0.0,
-        discount: None,
-        estimates: IndexMap::new(),
-        preferences,
-    }
+    detente_core::ActorSpec::new(id, preferences)
 }
 
 /// The distinct utility vectors of the enumerated space's frontier, in order

@@ -92,17 +92,7 @@ fn scenario(domains: &[IssueDomain], kinds: &[u8], seeds: &[f64]) -> Scenario {
                 PreferenceSpec::Constraint { max_utility: 1.0 + next() * 9.0, rectangles }
             }
         };
-        actors.push(ActorSpec {
-            id: format!("a{a}"),
-            name: None,
-            capability: 1.0,
-            at_table: true,
-            veto: false,
-            reservation: 0.0,
-            discount: None,
-            estimates: IndexMap::new(),
-            preferences,
-        });
+        actors.push(ActorSpec::new(format!("a{a}"), preferences));
     }
     let spec = ScenarioSpec { name: "random".into(), description: String::new(), source: None, issues, actors };
     Scenario::new(spec, WeightPolicy::Normalise).expect("generated scenarios are valid").0

@@ -765,17 +765,8 @@ fn parse_profile<'a>(
         .map(|agent| agent.name.clone())
         .filter(|name| *name != id);
 
-    let actor = ActorSpec {
-        id,
-        name,
-        capability: 1.0,
-        at_table: true,
-        veto: true,
-        reservation,
-        discount,
-        estimates: IndexMap::new(),
-        preferences,
-    };
+    // A bilateral GENIUS deal needs every party's consent.
+    let actor = ActorSpec { name, veto: true, reservation, discount, ..ActorSpec::new(id, preferences) };
     Ok((actor, places))
 }
 

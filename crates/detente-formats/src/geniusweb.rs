@@ -476,15 +476,10 @@ fn parse_profile(
 
     let name = space.get("name").and_then(Value::as_str).filter(|n| !n.is_empty() && *n != id).map(str::to_owned);
     let actor = ActorSpec {
-        id,
         name,
-        capability: 1.0,
-        at_table: true,
         veto: true,
         reservation,
-        discount: None,
-        estimates: IndexMap::new(),
-        preferences: PreferenceSpec::LinearAdditive { weights, evaluations },
+        ..ActorSpec::new(id, PreferenceSpec::LinearAdditive { weights, evaluations })
     };
     Ok((actor, raw_sum))
 }

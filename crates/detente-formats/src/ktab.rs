@@ -278,15 +278,9 @@ fn parse(file_name: &str, text: &str) -> Result<Table, FormatError> {
         }
         let description = &record.fields[1];
         actors.push(ActorSpec {
-            id: id.clone(),
             name: (!description.is_empty() && *description != id).then(|| description.clone()),
             capability,
-            at_table: true,
-            veto: false,
-            reservation: 0.0,
-            discount: None,
-            estimates: IndexMap::new(),
-            preferences: PreferenceSpec::Spatial { shape: DistanceShape::Linear, position, salience },
+            ..ActorSpec::new(id.clone(), PreferenceSpec::Spatial { shape: DistanceShape::Linear, position, salience })
         });
         rows.push(Row { actor_id: id, byte: record.byte });
     }
