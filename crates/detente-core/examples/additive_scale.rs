@@ -31,7 +31,6 @@ use detente_core::{
     ActorSpec, AnalysisOptions, EvaluatorSpec, IssueDomain, IssueSpec, OutcomeSpace, PreferenceSpec, Scenario,
     ScenarioSpec, WeightPolicy, analyze,
 };
-use indexmap::IndexMap;
 
 const VALUES: usize = 10;
 
@@ -104,15 +103,8 @@ fn scenario(n_issues: usize, n_actors: usize, kind: Kind, seed: u64) -> Scenario
                 })
                 .collect();
             ActorSpec {
-                id: format!("actor{a}"),
-                name: None,
-                capability: 1.0,
-                at_table: true,
-                veto: false,
                 reservation: 0.6,
-                discount: None,
-                estimates: IndexMap::new(),
-                preferences: PreferenceSpec::LinearAdditive { weights, evaluations },
+                ..ActorSpec::new(format!("actor{a}"), PreferenceSpec::LinearAdditive { weights, evaluations })
             }
         })
         .collect();

@@ -1198,17 +1198,7 @@ mod tests {
                         (issue.id.clone(), EvaluatorSpec::Options(values))
                     })
                     .collect();
-                ActorSpec {
-                    id: format!("a{a}"),
-                    name: None,
-                    capability: 1.0,
-                    at_table: true,
-                    veto: false,
-                    reservation: 0.0,
-                    discount: None,
-                    estimates: Default::default(),
-                    preferences: PreferenceSpec::LinearAdditive { weights, evaluations },
-                }
+                ActorSpec::new(format!("a{a}"), PreferenceSpec::LinearAdditive { weights, evaluations })
             })
             .collect();
         let spec = ScenarioSpec { name: "opposed".into(), description: String::new(), source: None, issues, actors };

@@ -485,15 +485,11 @@ mod tests {
                     },
                 };
                 ActorSpec {
-                    id: format!("a{a}"),
-                    name: None,
                     capability: 1.0 + (next() * 3.0).floor(),
                     at_table: next() < 0.7,
                     veto: next() < 0.3,
                     reservation: (next() * 4.0).floor() / 5.0,
-                    discount: None,
-                    estimates: IndexMap::new(),
-                    preferences,
+                    ..ActorSpec::new(format!("a{a}"), preferences)
                 }
             })
             .collect();

@@ -48,6 +48,11 @@ pub enum ScenarioError {
     Incompatible { actor: String, issue: String, reason: String },
     #[error("actor `{actor}`: estimate for unknown field or issue `{key}`")]
     UnknownEstimate { actor: String, key: String },
+    #[error(
+        "actor `{actor}`: uncertainty for `{key}`, which is not `capability`, `position.<issue>` or `salience.<issue>` \
+         with a known issue"
+    )]
+    UnknownUncertainty { actor: String, key: String },
 }
 
 fn describe(actor: &Option<String>, issue: &Option<String>) -> String {
@@ -94,6 +99,9 @@ impl ScenarioError {
             Incompatible { actor, issue, .. } => Locator { actor: s(actor), issue: s(issue), ..Locator::default() },
             UnknownEstimate { actor, .. } => {
                 Locator { actor: s(actor), field: Some("estimates"), ..Locator::default() }
+            }
+            UnknownUncertainty { actor, .. } => {
+                Locator { actor: s(actor), field: Some("uncertainty"), ..Locator::default() }
             }
         }
     }

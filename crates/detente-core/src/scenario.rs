@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use crate::error::{Locator, ScenarioError, Warning};
 use crate::spec::{
     ActorSpec, DEFAULT_CONTINUOUS_LEVELS, DistanceShape, EvaluatorSpec, HyperRectangleSpec, IssueDomain, IssueSpec,
-    PositionSpec, PreferenceSpec, ScenarioSpec,
+    PositionSpec, PreferenceSpec, ScenarioSpec, Spread,
 };
 
 /// What to do with linear-additive issue weights that do not sum to one.
@@ -52,6 +52,8 @@ pub struct Actor {
     pub reservation: f64,
     pub discount: Option<f64>,
     pub estimates: IndexMap<String, String>,
+    /// Spreads for Monte Carlo sensitivity, keyed as in the spec.
+    pub uncertainty: IndexMap<String, Spread>,
     pub preference: Preference,
 }
 
@@ -261,6 +263,7 @@ impl Scenario {
             reservation: actor.reservation,
             discount: actor.discount,
             estimates: actor.estimates.clone(),
+            uncertainty: actor.uncertainty.clone(),
             preferences,
         }
     }
@@ -354,6 +357,22 @@ fn build_actor(
             || issue_index.contains_key(key);
         if !known {
             return Err(ScenarioError::UnknownEstimate { actor: id.to_owned(), key: key.clone() });
+        }
+    }
+    for (key, spread) in &spec.uncertainty {
+        let known = key == "capability"
+            || key
+                .strip_prefix("position.")
+                .or_else(|| key.strip_prefix("salience."))
+                .is_some_and(|issue| issue_index.contains_key(issue));
+        if !known {
+            return Err(ScenarioError::UnknownUncertainty { actor: id.to_owned(), key: key.clone() });
+        }
+        if let Spread::Uniform(x) | Spread::Normal(x) = *spread {
+            finite(x, a, None, "uncertainty")?;
+            if x < 0.0 {
+                return Err(out_of_range(x, a, None, "uncertainty", "a spread ≥ 0"));
+            }
         }
     }
     let lookup = |field: &'static str, issue: &str| {
@@ -473,6 +492,7 @@ fn build_actor(
         reservation: spec.reservation,
         discount: spec.discount,
         estimates: spec.estimates,
+        uncertainty: spec.uncertainty,
         preference,
     })
 }

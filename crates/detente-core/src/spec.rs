@@ -97,6 +97,11 @@ pub struct ActorSpec {
     /// `discount`, or an issue id (for the position and salience on it).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub estimates: IndexMap<String, String>,
+    /// How uncertain each estimate is, for Monte Carlo sensitivity: keys are
+    /// `capability`, `position.<issue>` and `salience.<issue>`; inputs left out
+    /// get the run's default spread.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub uncertainty: IndexMap<String, Spread>,
     pub preferences: PreferenceSpec,
 }
 
@@ -113,9 +118,24 @@ impl ActorSpec {
             reservation: 0.0,
             discount: None,
             estimates: IndexMap::new(),
+            uncertainty: IndexMap::new(),
             preferences,
         }
     }
+}
+
+/// The spread of one uncertain input, in that input's own units (a position
+/// in the issue's units, or option steps on a discrete issue; a salience on
+/// its 0–100 scale; a capability in capability units).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Spread {
+    /// Drawn uniformly from [x − δ, x + δ].
+    Uniform(f64),
+    /// Drawn from a normal distribution with standard deviation σ.
+    Normal(f64),
+    /// Certain: never perturbed.
+    Fixed,
 }
 
 fn one() -> f64 {

@@ -107,17 +107,7 @@ fn build(domains: &[IssueDomain], kinds: &[Kind], reservations: &[f64], seeds: &
         .enumerate()
         .map(|(a, (&kind, &reservation))| {
             let seeds: Vec<f64> = seeds.iter().map(|s| (s + a as f64 * 0.371).fract()).collect();
-            ActorSpec {
-                id: format!("a{a}"),
-                name: None,
-                capability: 1.0,
-                at_table: true,
-                veto: false,
-                reservation,
-                discount: None,
-                estimates: IndexMap::new(),
-                preferences: preference(&issues, kind, &seeds),
-            }
+            ActorSpec { reservation, ..ActorSpec::new(format!("a{a}"), preference(&issues, kind, &seeds)) }
         })
         .collect();
     let spec = ScenarioSpec { name: "random".into(), description: String::new(), source: None, issues, actors };

@@ -98,15 +98,11 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                 .map(|(a, &(spatial, quadratic, at_table, veto, reservation, capability))| {
                     let seeds: Vec<f64> = seeds.iter().map(|s| (s + a as f64 * 0.371).fract()).collect();
                     detente_core::ActorSpec {
-                        id: format!("a{a}"),
-                        name: None,
                         capability,
                         at_table,
                         veto,
                         reservation: (reservation * 10.0).round() / 10.0,
-                        discount: None,
-                        estimates: IndexMap::new(),
-                        preferences: preference(&issues, spatial, quadratic, &seeds),
+                        ..detente_core::ActorSpec::new(format!("a{a}"), preference(&issues, spatial, quadratic, &seeds))
                     }
                 })
                 .collect();
