@@ -1,17 +1,16 @@
 //! `frontier DIR`: the Detente side of the NegMAS comparison, timed inside
-//! the process, and the only side for spaces too large for `detente analyze`
-//! (10¹⁰ outcomes).
+//! the process.
 //!
 //! It prints the `analyze --json` keys the comparison reads (`actors`,
 //! `n_outcomes`, `pareto`, `nash`) plus `method`, `exact` and `analysis_s`:
 //! the seconds spent in the analysis itself, without loading the files or
 //! writing the JSON, which is what NegMAS' side of the comparison times.
 //!
-//! Enumerable spaces go through `analyze`, like the CLI. Larger ones go
-//! through the structured frontier of `detente_core::additive` when every
-//! actor is additive (linear additive or spatial), and otherwise through the
-//! exact branch-and-bound frontier of `detente_core::constraint`; the
-//! bargaining solutions are then read off the frontier.
+//! Everything goes through `analyze`, like the CLI: enumeration for spaces
+//! up to 10⁸ outcomes, and beyond that the structured frontier of
+//! `detente_core::additive` (every actor additive) or the branch-and-bound
+//! frontier of `detente_core::constraint`. `analysis_s` includes the zones
+//! of agreement, which NegMAS does not compute.
 //!
 //! An example rather than a binary so that `cargo run` in the workspace root
 //! still means `detente`.
@@ -21,11 +20,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use detente_bench::load_genius_folder;
-use detente_core::additive::{AdditiveError, FrontierLimits, additive_frontier};
 use detente_core::analysis::Point;
-use detente_core::constraint::{SearchBudget, constraint_frontier};
-use detente_core::solutions::bargaining_solutions;
-use detente_core::{AnalysisError, AnalysisOptions, IssueValue, OutcomeSpace, Scenario, analyze, issue_value};
+use detente_core::{AnalysisOptions, IssueValue, Method, OutcomeSpace, Scenario, analyze, issue_value};
 use serde_json::{Value, json};
 
 fn main() -> ExitCode {
@@ -51,27 +47,13 @@ fn run(dir: &Path) -> Result<Value, String> {
     let options = AnalysisOptions { actors: Some(actors.clone()), ..AnalysisOptions::default() };
     let n_outcomes = OutcomeSpace::of(&scenario).approximate_size();
     let start = Instant::now();
-    let (method, exact, frontier, nash) = match analyze(&scenario, &options) {
-        Ok(analysis) => ("analyze", true, analysis.frontier, analysis.solutions.nash),
-        Err(AnalysisError::TooLarge { .. }) => {
-            let space = OutcomeSpace::of(&scenario);
-            let (method, exact, points) =
-                match additive_frontier(&scenario, &space, &actors, &FrontierLimits::default()) {
-                    Ok(points) => ("additive_frontier", true, points),
-                    Err(AdditiveError::NotAdditive { .. }) => {
-                        let found = constraint_frontier(&scenario, &actors, &SearchBudget::default())
-                            .map_err(|e| e.to_string())?;
-                        ("constraint_frontier", found.exact, found.points)
-                    }
-                    Err(e) => return Err(e.to_string()),
-                };
-            let reservations: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].reservation).collect();
-            let capabilities: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].capability).collect();
-            let nash = bargaining_solutions(&points, &reservations, &capabilities).nash;
-            (method, exact, points, nash)
-        }
-        Err(e) => return Err(e.to_string()),
+    let analysis = analyze(&scenario, &options).map_err(|e| e.to_string())?;
+    let (method, exact) = match analysis.method {
+        Method::Enumeration => ("analyze", true),
+        Method::Additive => ("additive_frontier", true),
+        Method::BranchAndBound { exact, .. } => ("constraint_frontier", exact),
     };
+    let (frontier, nash) = (analysis.frontier, analysis.solutions.nash);
     let analysis_s = start.elapsed().as_secs_f64();
     Ok(json!({
         "actors": actors.iter().map(|&a| &scenario.actors[a].name).collect::<Vec<_>>(),

@@ -51,8 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.json {
-                let value = report::analysis_json(&loaded, &analysis);
-                serde_json::to_writer_pretty(&mut out, &value)?;
+                serde_json::to_writer_pretty(&mut out, &report::AnalysisJson::new(&loaded, &analysis))?;
                 writeln!(out)?;
             } else {
                 report::print_warnings(&loaded);

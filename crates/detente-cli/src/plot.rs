@@ -54,7 +54,7 @@ pub(crate) const PICTURE_SIZE: (u32, u32) = (1100, 760);
 
 /// Spaces larger than this are drawn as an evenly strided sample: more dots
 /// than the chart has pixels add nothing to the picture but size and time.
-pub(crate) const MAX_DRAWN_OUTCOMES: u64 = 200_000;
+pub(crate) const MAX_DRAWN_OUTCOMES: u128 = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PictureFormat {
@@ -90,7 +90,7 @@ struct Picture {
     /// The drawn outcomes: all of them, or a strided sample (at most
     /// `MAX_DRAWN_OUTCOMES`).
     outcomes: Vec<(f64, f64)>,
-    n_outcomes: u64,
+    n_outcomes: u128,
     frontier: Vec<(f64, f64)>,
     solutions: Vec<SolutionMark>,
     /// The reservation values of the first and the second actor.
@@ -149,7 +149,7 @@ fn register_bundled_font() -> anyhow::Result<()> {
 
 impl Picture {
     /// Prepares the picture, drawing at most `max_drawn` outcomes.
-    fn new(scenario: &Scenario, analysis: &Analysis, max_drawn: u64) -> Picture {
+    fn new(scenario: &Scenario, analysis: &Analysis, max_drawn: u128) -> Picture {
         let first = &scenario.actors[analysis.actors[0]];
         let second = &scenario.actors[analysis.actors[1]];
         let n_outcomes = analysis.n_outcomes;
@@ -188,7 +188,7 @@ impl Picture {
                 first.name,
                 second.name,
                 ordinal(stride),
-                thousands(outcomes.len() as u64),
+                thousands(outcomes.len() as u128),
                 thousands(n_outcomes)
             )
         }];
@@ -220,7 +220,7 @@ impl Picture {
 /// those issues (a stride of 10 over a 10-level last issue draws only its
 /// first level). A stride coprime with `n` is coprime with every such
 /// product, and the sample walks through all their levels.
-fn sample_stride(n: u64, max_drawn: u64) -> u64 {
+fn sample_stride(n: u128, max_drawn: u128) -> u128 {
     if n <= max_drawn {
         return 1;
     }
@@ -231,7 +231,7 @@ fn sample_stride(n: u64, max_drawn: u64) -> u64 {
     stride
 }
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
+fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -240,13 +240,13 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 
 /// The utilities of outcomes 0, stride, 2·stride, … for the two analysed
 /// actors.
-fn outcome_utilities(scenario: &Scenario, analysis: &Analysis, stride: u64) -> Vec<(f64, f64)> {
+fn outcome_utilities(scenario: &Scenario, analysis: &Analysis, stride: u128) -> Vec<(f64, f64)> {
     let tables = UtilityTables::new(scenario, &analysis.space, &analysis.actors);
     let levels = &analysis.space.levels;
     let mut outcome = vec![0u32; levels.len()];
     let mut utilities = [0.0; 2];
-    (0..analysis.n_outcomes)
-        .step_by(usize::try_from(stride).expect("the stride is at most the space size, which was enumerated"))
+    (0..analysis.n_outcomes.div_ceil(stride))
+        .map(|k| k * stride)
         .map(|index| {
             decode_outcome(levels, index, &mut outcome);
             tables.evaluate(&outcome, &mut utilities);
@@ -257,8 +257,9 @@ fn outcome_utilities(scenario: &Scenario, analysis: &Analysis, stride: u64) -> V
 
 /// Writes outcome number `index` (mixed radix, last issue fastest, as
 /// `OutcomeSpace::outcome` numbers them) into `outcome` without allocating.
-fn decode_outcome(levels: &[u64], mut index: u64, outcome: &mut [u32]) {
+fn decode_outcome(levels: &[u64], mut index: u128, outcome: &mut [u32]) {
     for (slot, &n) in outcome.iter_mut().zip(levels).rev() {
+        let n = u128::from(n);
         *slot = (index % n) as u32;
         index /= n;
     }
@@ -279,7 +280,7 @@ fn outcome_opacity(n_drawn: usize) -> f64 {
 }
 
 /// 2 as "2nd", 11 as "11th", 23 as "23rd".
-fn ordinal(n: u64) -> String {
+fn ordinal(n: u128) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
@@ -291,13 +292,16 @@ fn ordinal(n: u64) -> String {
 }
 
 /// "1 outcome", "390,625 outcomes".
-fn count_outcomes(n: u64) -> String {
+fn count_outcomes(n: u128) -> String {
     let noun = if n == 1 { "outcome" } else { "outcomes" };
     format!("{} {noun}", thousands(n))
 }
 
 /// 390625 as "390,625".
-fn thousands(n: u64) -> String {
+fn thousands(n: u128) -> String {
+    if n >= 1_000_000_000_000 {
+        return format!("{:.3e}", n as f64);
+    }
     let digits = n.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -457,7 +461,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, picture: &Pict
     };
 
     area.draw(&Circle::new((symbol_x, y), 4, OUTCOME_COLOUR.filled()))?;
-    let drawn = picture.outcomes.len() as u64;
+    let drawn = picture.outcomes.len() as u128;
     let outcome_detail = if drawn == picture.n_outcomes {
         format!("all {}", thousands(picture.n_outcomes))
     } else {
@@ -467,14 +471,14 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, picture: &Pict
 
     area.draw(&PathElement::new([(symbol_x - 12, y), (symbol_x + 12, y)], FRONTIER_COLOUR.stroke_width(2)))?;
     area.draw(&Circle::new((symbol_x, y), 3, FRONTIER_COLOUR.filled()))?;
-    entry(&mut y, "Pareto frontier", Some(count_outcomes(picture.frontier.len() as u64)))?;
+    entry(&mut y, "Pareto frontier", Some(count_outcomes(picture.frontier.len() as u128)))?;
 
     for solution in &picture.solutions {
         let detail = match solution.points.as_slice() {
             [] => "none".to_string(),
             [only] => format!("({}, {})", round2(only.0), round2(only.1)),
             [first, ties @ ..] => {
-                format!("({}, {}), tied with {}", round2(first.0), round2(first.1), count_outcomes(ties.len() as u64))
+                format!("({}, {}), tied with {}", round2(first.0), round2(first.1), count_outcomes(ties.len() as u128))
             }
         };
         draw_marker(area, solution.marker, solution.colour, (symbol_x, y))?;
@@ -892,7 +896,7 @@ mod tests {
             .lines()
             .filter(|l| l.starts_with("<circle") && l.contains(&outcome_fill) && l.contains(&outcome_radius))
             .count();
-        assert_eq!(dots as u64, analysis.n_outcomes);
+        assert_eq!(dots as u128, analysis.n_outcomes);
     }
 
     #[test]
@@ -1045,7 +1049,7 @@ mod tests {
         let mut outcome = vec![0; analysis.space.levels.len()];
         for index in 0..analysis.n_outcomes {
             decode_outcome(&analysis.space.levels, index, &mut outcome);
-            assert_eq!(outcome, analysis.space.outcome(index));
+            assert_eq!(outcome, analysis.space.outcome(u64::try_from(index).expect("small")));
         }
     }
 

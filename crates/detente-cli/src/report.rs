@@ -7,8 +7,10 @@
 use std::io::{self, Write};
 
 use detente_core::space::issue_value;
-use detente_core::{Analysis, IssueDomain, IssueValue, OutcomeSpace, Point, Scenario, Solution, Zopa};
-use serde_json::{Map, Value, json};
+use detente_core::{Analysis, IssueDomain, IssueValue, Method, OutcomeSpace, Point, Scenario, Solution, Zopa};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::load::LoadedScenario;
 
@@ -42,12 +44,19 @@ pub(crate) fn print_warnings(loaded: &LoadedScenario) {
 /// "1,944,000", or "1.000e10" when the count does not fit.
 pub(crate) fn format_count(space: &OutcomeSpace) -> String {
     match space.size() {
-        Some(n) => group_thousands(n),
+        Some(n) => group_thousands(u128::from(n)),
         None => format!("{:.3e}", space.approximate_size()),
     }
 }
 
-fn group_thousands(n: u64) -> String {
+/// A count for reading: "1,944,000", or "1.000e30" from 10¹² on, where the
+/// digits stop being readable (the JSON keeps them exact).
+fn count_text(n: u128) -> String {
+    if n >= 1_000_000_000_000 { format!("{:.3e}", n as f64) } else { group_thousands(n) }
+}
+
+/// "1,944,000".
+fn group_thousands(n: u128) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -120,18 +129,46 @@ pub(crate) fn write_analysis(out: &mut impl Write, loaded: &LoadedScenario, anal
         writeln!(out, "  {}: {} ({levels} levels)", issue.name, describe_domain(&issue.domain))?;
     }
 
-    writeln!(out, "\nOutcome space: {} outcomes", group_thousands(analysis.n_outcomes))?;
+    writeln!(out, "\nOutcome space: {} outcomes", count_text(analysis.n_outcomes))?;
+    match analysis.method {
+        Method::Enumeration => {}
+        Method::Additive => {
+            writeln!(out, "Method: per-issue frontiers merged with dominance pruning (exact, no enumeration)")?
+        }
+        Method::BranchAndBound { exact: true, nodes, .. } => writeln!(
+            out,
+            "Method: branch and bound over the issues (exact, {} nodes)",
+            group_thousands(u128::from(nodes))
+        )?,
+        Method::BranchAndBound { exact: false, nodes, epsilon } => writeln!(
+            out,
+            "Method: branch and bound over the issues, stopped after {} nodes: within {epsilon:.4} of the frontier",
+            group_thousands(u128::from(nodes))
+        )?,
+    }
     let analysed: Vec<&str> = analysis.actors.iter().map(|&a| s.actors[a].name.as_str()).collect();
     writeln!(
         out,
         "Pareto frontier: {} outcomes, between {}",
-        group_thousands(analysis.frontier.len() as u64),
+        group_thousands(analysis.frontier.len() as u128),
         analysed.join(", ")
     )?;
 
     writeln!(out, "\nZone of possible agreement (outcomes every listed actor prefers to no agreement)")?;
-    write_zopa(out, s, "actors at the table", &analysis.zopa_table)?;
-    write_zopa(out, s, "at the table and with a veto", &analysis.zopa_veto)?;
+    for (label, zopa) in
+        [("actors at the table", &analysis.zopa_table), ("at the table and with a veto", &analysis.zopa_veto)]
+    {
+        match zopa {
+            Some(zopa) => write_zopa(out, s, label, zopa)?,
+            None => writeln!(out, "  {label}: not counted (see the notes below)")?,
+        }
+    }
+    if !analysis.notes.is_empty() {
+        writeln!(out, "\nNotes")?;
+        for note in &analysis.notes {
+            writeln!(out, "  - {note}")?;
+        }
+    }
 
     writeln!(out, "\nBargaining solutions (disagreement point: the reservation values of {})", analysed.join(", "))?;
     if analysis.solutions.nash.is_none() {
@@ -170,7 +207,7 @@ fn write_zopa(out: &mut impl Write, s: &Scenario, label: &str, zopa: &Zopa) -> i
         out,
         "  {label} ({}): {} outcomes ({:.2}% of the space)",
         names.join(", "),
-        group_thousands(zopa.size),
+        count_text(zopa.size),
         zopa.share * 100.0
     )?;
     let blockers: Vec<String> = zopa
@@ -178,7 +215,7 @@ fn write_zopa(out: &mut impl Write, s: &Scenario, label: &str, zopa: &Zopa) -> i
         .iter()
         .zip(&zopa.blocked_by)
         .filter(|(_, n)| **n > 0)
-        .map(|(&a, n)| format!("{} {}", s.actors[a].name, group_thousands(*n)))
+        .map(|(&a, n)| format!("{} {}", s.actors[a].name, count_text(*n)))
         .collect();
     if !blockers.is_empty() {
         writeln!(out, "    outcomes all others accept but one actor alone rejects: {}", blockers.join(", "))?;
@@ -186,75 +223,179 @@ fn write_zopa(out: &mut impl Write, s: &Scenario, label: &str, zopa: &Zopa) -> i
     Ok(())
 }
 
-fn value_json(v: IssueValue) -> Value {
-    match v {
-        IssueValue::Option(s) => Value::String(s),
-        IssueValue::Integer(i) => json!(i),
-        IssueValue::Real(x) => json!(x),
+/// An issue's value as JSON: the option's name or the number.
+struct ValueJson(IssueValue);
+
+impl Serialize for ValueJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            IssueValue::Option(name) => serializer.serialize_str(name),
+            IssueValue::Integer(i) => serializer.serialize_i64(*i),
+            IssueValue::Real(x) => serializer.serialize_f64(*x),
+        }
     }
 }
 
-fn point_json(s: &Scenario, p: &Point) -> Value {
-    let outcome: Map<String, Value> = s
-        .issues
-        .iter()
-        .zip(&p.outcome)
-        .map(|(issue, &l)| (issue.id.clone(), value_json(issue_value(issue, l))))
-        .collect();
-    json!({ "outcome": outcome, "utilities": p.utilities })
+/// `{ "outcome": { issue id: value, … }, "utilities": [...] }`, plus a
+/// solution's score and ties.
+struct PointJson<'a> {
+    scenario: &'a Scenario,
+    point: &'a Point,
+    solution: Option<&'a Solution>,
 }
 
-fn zopa_json(s: &Scenario, zopa: &Zopa) -> Value {
-    let blocked: Map<String, Value> =
-        zopa.actors.iter().zip(&zopa.blocked_by).map(|(&a, &n)| (s.actors[a].name.clone(), json!(n))).collect();
-    json!({
-        "actors": zopa.actors.iter().map(|&a| &s.actors[a].name).collect::<Vec<_>>(),
-        "size": zopa.size,
-        "share": zopa.share,
-        "blocked_by": blocked,
-    })
+impl Serialize for PointJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.scenario;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("outcome", &OutcomeJson { scenario: s, outcome: &self.point.outcome })?;
+        map.serialize_entry("utilities", &self.point.utilities)?;
+        if let Some(sol) = self.solution {
+            map.serialize_entry("score", &sol.score)?;
+            map.serialize_entry("ties", &Points { scenario: s, points: &sol.ties })?;
+        }
+        map.end()
+    }
 }
 
-/// The `analyze --json` object.
-pub(crate) fn analysis_json(loaded: &LoadedScenario, analysis: &Analysis) -> Value {
-    let s = &loaded.scenario;
-    let mut root = Map::new();
-    root.insert("scenario".into(), json!(s.name));
-    root.insert("actors".into(), json!(analysis.actors.iter().map(|&a| &s.actors[a].name).collect::<Vec<_>>()));
-    root.insert("actor_ids".into(), json!(analysis.actors.iter().map(|&a| &s.actors[a].id).collect::<Vec<_>>()));
-    root.insert(
-        "issues".into(),
-        json!(
-            s.issues
+struct OutcomeJson<'a> {
+    scenario: &'a Scenario,
+    outcome: &'a [u32],
+}
+
+impl Serialize for OutcomeJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.scenario
+                .issues
                 .iter()
-                .zip(&analysis.space.levels)
-                .map(|(i, n)| json!({ "id": i.id, "name": i.name, "levels": n }))
-                .collect::<Vec<_>>()
-        ),
-    );
-    root.insert("n_outcomes".into(), json!(analysis.n_outcomes));
-    root.insert("pareto".into(), json!(analysis.frontier.iter().map(|p| point_json(s, p)).collect::<Vec<_>>()));
-    for (key, _) in SOLUTIONS {
-        let value = match solution(analysis, key) {
-            Some(sol) => {
-                let mut v = point_json(s, &sol.point);
-                v["score"] = json!(sol.score);
-                v["ties"] = json!(sol.ties.iter().map(|p| point_json(s, p)).collect::<Vec<_>>());
-                v
-            }
-            None => Value::Null,
-        };
-        root.insert(key.into(), value);
+                .zip(self.outcome)
+                .map(|(issue, &l)| (&issue.id, ValueJson(issue_value(issue, l)))),
+        )
     }
-    root.insert(
-        "zopa".into(),
-        json!({
-            "at_table": zopa_json(s, &analysis.zopa_table),
-            "with_vetoes": zopa_json(s, &analysis.zopa_veto),
-        }),
-    );
-    root.insert("warnings".into(), json!(loaded.warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>()));
-    Value::Object(root)
+}
+
+/// A list of points, written one at a time: a frontier of a million points
+/// never exists as a JSON tree in memory.
+struct Points<'a> {
+    scenario: &'a Scenario,
+    points: &'a [Point],
+}
+
+impl Serialize for Points<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.points.iter().map(|point| PointJson {
+            scenario: self.scenario,
+            point,
+            solution: None,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct ZopaJson<'a> {
+    actors: Vec<&'a str>,
+    size: u128,
+    share: f64,
+    /// Actor name → outcomes that actor alone blocks, in group order.
+    blocked_by: IndexMap<&'a str, u128>,
+}
+
+impl<'a> ZopaJson<'a> {
+    fn new(s: &'a Scenario, zopa: &Zopa) -> ZopaJson<'a> {
+        ZopaJson {
+            actors: zopa.actors.iter().map(|&a| s.actors[a].name.as_str()).collect(),
+            size: zopa.size,
+            share: zopa.share,
+            blocked_by: zopa
+                .actors
+                .iter()
+                .zip(&zopa.blocked_by)
+                .map(|(&a, &n)| (s.actors[a].name.as_str(), n))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct IssueJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    levels: u64,
+}
+
+#[derive(Serialize)]
+struct ZopasJson<'a> {
+    at_table: Option<ZopaJson<'a>>,
+    with_vetoes: Option<ZopaJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MethodJson {
+    name: &'static str,
+    exact: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epsilon: Option<f64>,
+}
+
+impl MethodJson {
+    fn new(method: Method) -> MethodJson {
+        match method {
+            Method::Enumeration => MethodJson { name: "enumeration", exact: true, nodes: None, epsilon: None },
+            Method::Additive => MethodJson { name: "additive", exact: true, nodes: None, epsilon: None },
+            Method::BranchAndBound { exact, nodes, epsilon } => {
+                MethodJson { name: "branch-and-bound", exact, nodes: Some(nodes), epsilon: Some(epsilon) }
+            }
+        }
+    }
+}
+
+/// The `analyze --json` object, serialised straight to the writer.
+pub(crate) struct AnalysisJson<'a> {
+    loaded: &'a LoadedScenario,
+    analysis: &'a Analysis,
+}
+
+impl<'a> AnalysisJson<'a> {
+    pub(crate) fn new(loaded: &'a LoadedScenario, analysis: &'a Analysis) -> Self {
+        AnalysisJson { loaded, analysis }
+    }
+}
+
+impl Serialize for AnalysisJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = &self.loaded.scenario;
+        let analysis = self.analysis;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scenario", &s.name)?;
+        map.serialize_entry("actors", &analysis.actors.iter().map(|&a| &s.actors[a].name).collect::<Vec<_>>())?;
+        map.serialize_entry("actor_ids", &analysis.actors.iter().map(|&a| &s.actors[a].id).collect::<Vec<_>>())?;
+        let issues: Vec<IssueJson<'_>> = s
+            .issues
+            .iter()
+            .zip(&analysis.space.levels)
+            .map(|(i, &levels)| IssueJson { id: &i.id, name: &i.name, levels })
+            .collect();
+        map.serialize_entry("issues", &issues)?;
+        map.serialize_entry("n_outcomes", &analysis.n_outcomes)?;
+        map.serialize_entry("method", &MethodJson::new(analysis.method))?;
+        map.serialize_entry("pareto", &Points { scenario: s, points: &analysis.frontier })?;
+        for (key, _) in SOLUTIONS {
+            let value =
+                solution(analysis, key).map(|sol| PointJson { scenario: s, point: &sol.point, solution: Some(sol) });
+            map.serialize_entry(key, &value)?;
+        }
+        let zopas = ZopasJson {
+            at_table: analysis.zopa_table.as_ref().map(|z| ZopaJson::new(s, z)),
+            with_vetoes: analysis.zopa_veto.as_ref().map(|z| ZopaJson::new(s, z)),
+        };
+        map.serialize_entry("zopa", &zopas)?;
+        map.serialize_entry("notes", &analysis.notes)?;
+        map.serialize_entry("warnings", &self.loaded.warnings.iter().map(|w| &w.message).collect::<Vec<_>>())?;
+        map.end()
+    }
 }
 
 pub(crate) fn write_frontier_csv(out: &mut impl Write, s: &Scenario, analysis: &Analysis) -> io::Result<()> {
@@ -278,9 +419,9 @@ pub(crate) fn write_frontier_table(out: &mut impl Write, s: &Scenario, analysis:
     writeln!(
         out,
         "{} Pareto-optimal outcomes of {} ({} outcomes)",
-        group_thousands(analysis.frontier.len() as u64),
+        group_thousands(analysis.frontier.len() as u128),
         s.name,
-        group_thousands(analysis.n_outcomes)
+        count_text(analysis.n_outcomes)
     )?;
     let names: Vec<&str> = analysis.actors.iter().map(|&a| s.actors[a].name.as_str()).collect();
     writeln!(out, "utilities: {}", names.join(", "))?;

@@ -102,12 +102,92 @@ fn report_names_every_section() {
 }
 
 #[test]
-fn spaces_too_large_are_refused_with_the_reason() {
-    let o = detente(&["analyze", "testdata/genius/30issuesDiscountedwithRV"]);
+fn a_constraint_space_of_10_to_the_30_is_searched_exactly() {
+    let v = json(&["analyze", "testdata/genius/30issuesDiscountedwithRV", "--json"]);
+    // 10³⁰ does not fit in a u64; serde_json reads it back as a float.
+    assert_eq!(v["n_outcomes"].as_f64(), Some(1e30));
+    assert_eq!(v["method"]["name"], "branch-and-bound");
+    assert_eq!(v["method"]["exact"], true);
+    assert_eq!(v["pareto"].as_array().unwrap().len(), 57);
+    // Both reservation values are 0.75: the Nash point clears them.
+    let nash: Vec<f64> = v["nash"]["utilities"].as_array().unwrap().iter().map(|u| u.as_f64().unwrap()).collect();
+    assert!(nash.iter().all(|&u| u >= 0.75), "{nash:?}");
+    assert!(v["zopa"]["at_table"].is_null(), "constraint preferences are not counted");
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("not counted")));
+}
+
+/// Ten issues of ten levels (10¹⁰ outcomes), two actors with opposite ideals
+/// and equal saliences: `a`'s utility is s/90 and `b`'s 1 − s/90 where s is
+/// the sum of the levels.
+fn opposed_1e10(reservation_a: f64, reservation_b: f64) -> PathBuf {
+    let issues: String =
+        (0..10).map(|i| format!("[[issues]]\nid = \"i{i}\"\nkind = \"integer\"\nmin = 0\nmax = 9\n\n")).collect();
+    let table = |value: u32| (0..10).map(|i| format!("i{i} = {value}")).collect::<Vec<_>>().join(", ");
+    let actor = |id: &str, ideal: u32, reservation: f64| {
+        format!(
+            "[[actors]]\nid = \"{id}\"\nreservation = {reservation}\n[actors.preferences]\ntype = \"spatial\"\n\
+             position = {{ {} }}\nsalience = {{ {} }}\n\n",
+            table(ideal),
+            table(1)
+        )
+    };
+    let path = temp_path("opposed-1e10.toml");
+    let text =
+        format!("name = \"opposed\"\n\n{issues}{}{}", actor("a", 9, reservation_a), actor("b", 0, reservation_b));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_additive_space_of_10_to_the_10_is_analysed_without_enumeration() {
+    let path = opposed_1e10(0.5, 0.4);
+    let v = json(&["analyze", path.to_str().unwrap(), "--json"]);
+    assert_eq!(v["n_outcomes"].as_u64(), Some(10_000_000_000));
+    assert_eq!(v["method"]["name"], "additive");
+    // Every sum s in 0..=90 is efficient. Outcomes with the same sum add
+    // their terms in different orders, so a few utility pairs differ in the
+    // last bit and are kept as distinct points, as enumeration would.
+    let sums: std::collections::BTreeSet<i64> = v["pareto"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["utilities"][0].as_f64().unwrap() * 90.0).round() as i64)
+        .collect();
+    assert_eq!(sums, (0..=90).collect());
+    // Oracle: the number of ways ten digits sum to s, by the polynomial
+    // (1 + x + … + x⁹)¹⁰, counted here independently of Detente.
+    let mut ways = vec![1u64];
+    for _ in 0..10 {
+        let mut next = vec![0u64; ways.len() + 9];
+        for (s, &w) in ways.iter().enumerate() {
+            for d in 0..10 {
+                next[s + d] += w;
+            }
+        }
+        ways = next;
+    }
+    // a accepts s/90 ≥ 0.5, b accepts 1 − s/90 ≥ 0.4: 45 ≤ s ≤ 54.
+    let zopa: u64 = ways[45..=54].iter().sum();
+    assert_eq!(v["zopa"]["at_table"]["size"].as_u64(), Some(zopa));
+    let blocked_by_a: u64 = ways[..45].iter().sum(); // b accepts (s ≤ 54), a alone rejects
+    assert_eq!(v["zopa"]["at_table"]["blocked_by"]["a"].as_u64(), Some(blocked_by_a));
+    // Nash: maximise (s/90 − 0.5)(0.6 − s/90): s/90 = 0.55, s = 49.5, so s = 49 or 50 tie.
+    let nash_a = v["nash"]["utilities"][0].as_f64().unwrap();
+    assert!((nash_a - 49.0 / 90.0).abs() < 1e-12 || (nash_a - 50.0 / 90.0).abs() < 1e-12, "{nash_a}");
+}
+
+#[test]
+fn spaces_too_large_to_number_are_refused_with_the_reason() {
+    let issues: String =
+        (0..10).map(|i| format!("[[issues]]\nid = \"i{i}\"\nkind = \"integer\"\nmin = 0\nmax = 9999\n\n")).collect();
+    let path = temp_path("too-large.toml");
+    let actor = "[[actors]]\nid = \"a\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { i0 = 0 }\nsalience = { i0 = 1 }\n";
+    std::fs::write(&path, format!("name = \"huge\"\n\n{issues}{actor}")).unwrap();
+    let o = detente(&["analyze", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("1.000e30 outcomes"), "{err}");
-    assert!(err.contains("more than the 100000000 that can be enumerated"), "{err}");
+    assert!(err.contains("1.000e40 outcomes"), "{err}");
+    assert!(err.contains("128 bits"), "{err}");
 }
 
 #[test]

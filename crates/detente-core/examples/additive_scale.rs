@@ -190,7 +190,11 @@ fn check() {
         let reservations: Vec<f64> = actors.iter().map(|&a| s.actors[a].reservation).collect();
         let count = count_acceptable(&s, &space, &actors, &reservations, &CountLimits::default());
         match count {
-            Ok(count) => assert_eq!(count, u128::from(analysis.zopa_table.size), "{n_actors} actors, {kind:?}: ZOPA"),
+            Ok(count) => assert_eq!(
+                count,
+                analysis.zopa_table.as_ref().expect("enumerated").size,
+                "{n_actors} actors, {kind:?}: ZOPA"
+            ),
             Err(refused) => println!("  ZOPA of {n_actors} actors not counted: {refused}"),
         }
         println!(

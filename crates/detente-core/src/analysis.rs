@@ -14,13 +14,16 @@
 
 use rayon::prelude::*;
 
+use crate::additive::{AdditiveError, CountLimits, FrontierLimits, additive_frontier, count_acceptable};
+use crate::constraint::{ConstraintFrontierError, SearchBudget, constraint_frontier};
 use crate::pareto::{Frontier2d, par_pareto_indices_of_frontiers, pareto_indices};
-use crate::scenario::Scenario;
+use crate::scenario::{Preference, Scenario};
 use crate::solutions::{Solutions, acceptable, bargaining_solutions};
 use crate::space::{Outcome, OutcomeSpace, UtilityTables};
 
-/// Spaces larger than this are refused by default: at about 10 ns per
-/// outcome and actor, 10⁸ outcomes take seconds on two cores.
+/// Spaces larger than this are not enumerated by default but analysed through
+/// their structure: at about 10 ns per outcome and actor, 10⁸ outcomes take
+/// seconds on two cores.
 pub const DEFAULT_MAX_OUTCOMES: u64 = 100_000_000;
 
 /// Utility evaluations (outcomes × evaluated actors) refused by default:
@@ -65,6 +68,11 @@ pub struct AnalysisOptions {
     pub max_evaluations: u64,
     /// The most points a partial frontier may hold before the analysis stops.
     pub max_frontier: usize,
+    /// Node budget of the branch and bound used for constraint preferences
+    /// on spaces too large to enumerate.
+    pub search_budget: SearchBudget,
+    /// Limits on counting the zones of agreement without enumeration.
+    pub count_limits: CountLimits,
 }
 
 impl Default for AnalysisOptions {
@@ -74,17 +82,16 @@ impl Default for AnalysisOptions {
             max_outcomes: DEFAULT_MAX_OUTCOMES,
             max_evaluations: DEFAULT_MAX_EVALUATIONS,
             max_frontier: DEFAULT_MAX_FRONTIER,
+            search_budget: SearchBudget::default(),
+            count_limits: CountLimits::default(),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalysisError {
-    #[error(
-        "the outcome space has {size:.3e} outcomes ({levels}), more than the {limit} that can be enumerated; \
-         reduce the issues' levels (a coarser `step`) or raise the limit"
-    )]
-    TooLarge { size: f64, levels: String, limit: u64 },
+    #[error("the outcome space has {size:.3e} outcomes ({levels}), more than can be numbered in 128 bits")]
+    TooLarge { size: f64, levels: String },
     #[error(
         "the analysis would evaluate {n_actors} actors at each of {n_outcomes} outcomes, {evaluations} utility \
          evaluations, more than the {limit} allowed; analyse fewer actors or reduce the issues' levels"
@@ -96,6 +103,23 @@ pub enum AnalysisError {
          reduce the issues' levels"
     )]
     FrontierTooLarge { size: usize, limit: usize, n_actors: usize, n_done: u64, n_outcomes: u64 },
+    #[error(
+        "the outcome space has {size:.3e} outcomes, too many to enumerate, and its additive structure could not \
+         be used either"
+    )]
+    Additive {
+        size: f64,
+        #[source]
+        source: AdditiveError,
+    },
+    #[error(
+        "the outcome space has {size:.3e} outcomes, too many to enumerate, and the frontier search could not start"
+    )]
+    Constraint {
+        size: f64,
+        #[source]
+        source: ConstraintFrontierError,
+    },
     #[error("no actors selected for the analysis")]
     NoActors,
     #[error("actor index {0} is out of range")]
@@ -115,12 +139,31 @@ pub struct Zopa {
     /// Which actors must consent (scenario indices).
     pub actors: Vec<usize>,
     /// Outcomes that every one of them weakly prefers to no agreement.
-    pub size: u64,
+    pub size: u128,
     /// `size` as a share of the whole space.
     pub share: f64,
     /// For each actor of `actors`, the outcomes acceptable to all the others
     /// that this actor alone rejects: what its consent blocks.
-    pub blocked_by: Vec<u64>,
+    pub blocked_by: Vec<u128>,
+}
+
+/// How the frontier was found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Method {
+    /// Every outcome was evaluated.
+    Enumeration,
+    /// Per-issue frontiers merged with dominance pruning (spatial and linear
+    /// additive utilities); exact.
+    Additive,
+    /// Branch and bound over the issues (constraint preferences).
+    BranchAndBound {
+        /// Whether the search finished: then the frontier is exact.
+        exact: bool,
+        nodes: u64,
+        /// Certified additive gap: every outcome is within `epsilon` of some
+        /// frontier point in every utility. Zero when exact.
+        epsilon: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,20 +172,117 @@ pub struct Analysis {
     /// vector below.
     pub actors: Vec<usize>,
     pub space: OutcomeSpace,
-    pub n_outcomes: u64,
+    pub n_outcomes: u128,
+    pub method: Method,
     /// Pareto-optimal outcomes among all outcomes (reservation values not
     /// applied, as GENIUS computes it), in order of decreasing first utility.
+    /// Enumeration lists every outcome with a Pareto-optimal utility vector;
+    /// the structured methods one witness outcome per such vector (the first
+    /// in outcome order for the additive merge).
     pub frontier: Vec<Point>,
     pub solutions: Solutions,
-    /// Consent of the actors at the table.
-    pub zopa_table: Zopa,
+    /// Consent of the actors at the table; `None` where the space is too
+    /// large to enumerate and the count could not be made from its structure
+    /// (`notes` says why).
+    pub zopa_table: Option<Zopa>,
     /// Consent of the actors at the table and every actor with a veto.
-    pub zopa_veto: Zopa,
+    pub zopa_veto: Option<Zopa>,
+    /// What the reader should know about how this was computed.
+    pub notes: Vec<String>,
 }
 
-/// Enumerates the outcome space once and computes everything `Analysis` holds.
+/// Analyses the scenario: enumerates the outcome space once when it is small
+/// enough (`max_outcomes`, `max_evaluations`), and otherwise uses its
+/// structure: merged per-issue frontiers and meet-in-the-middle counts for
+/// additive utilities, branch and bound for constraint preferences.
 pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
     analyze_in(scenario, options, None)
+}
+
+/// Every outcome's count in 128 bits, if it fits.
+fn exact_size(space: &OutcomeSpace) -> Option<u128> {
+    space.levels.iter().try_fold(1u128, |n, &l| n.checked_mul(u128::from(l)))
+}
+
+/// The analysis of a space too large to enumerate.
+fn analyze_structured(
+    scenario: &Scenario,
+    options: &AnalysisOptions,
+    actors: Vec<usize>,
+    space: OutcomeSpace,
+    n_outcomes: u128,
+) -> Result<Analysis, AnalysisError> {
+    let size = n_outcomes as f64;
+    let is_additive = |a: &usize| !matches!(scenario.actors[*a].preference, Preference::Constraint(_));
+    let mut notes = vec![format!(
+        "{size:.3e} outcomes are more than the {} enumerated (--max-outcomes); the frontier comes from the \
+         preferences' structure",
+        options.max_outcomes
+    )];
+    let (frontier, method) = if actors.iter().all(is_additive) {
+        let limits = FrontierLimits { max_points: options.max_frontier };
+        let frontier = additive_frontier(scenario, &space, &actors, &limits)
+            .map_err(|source| AnalysisError::Additive { size, source })?;
+        (frontier, Method::Additive)
+    } else {
+        let found = constraint_frontier(scenario, &actors, &options.search_budget)
+            .map_err(|source| AnalysisError::Constraint { size, source })?;
+        if !found.exact {
+            notes.push(format!(
+                "the frontier search stopped at its budget of {} nodes: every outcome lies within {:.4} utility of \
+                 a point found, and the solutions are the best among the points found",
+                options.search_budget.max_nodes, found.epsilon
+            ));
+        }
+        (found.points, Method::BranchAndBound { exact: found.exact, nodes: found.nodes, epsilon: found.epsilon })
+    };
+    let count = |group: Vec<usize>, notes: &mut Vec<String>, label: &str| -> Option<Zopa> {
+        if let Some(&a) = group.iter().find(|a| !is_additive(a)) {
+            notes.push(format!(
+                "the zone of agreement {label} is not counted: `{}` has constraint preferences, which cannot be \
+                 counted without enumerating",
+                scenario.actors[a].id
+            ));
+            return None;
+        }
+        let reservations: Vec<f64> = group.iter().map(|&a| scenario.actors[a].reservation).collect();
+        let counted = (|| {
+            let all = count_acceptable(scenario, &space, &group, &reservations, &options.count_limits)?;
+            let mut blocked_by = Vec::with_capacity(group.len());
+            for k in 0..group.len() {
+                let mut others = group.clone();
+                let mut thresholds = reservations.clone();
+                others.remove(k);
+                thresholds.remove(k);
+                let without = count_acceptable(scenario, &space, &others, &thresholds, &options.count_limits)?;
+                blocked_by.push(without - all);
+            }
+            Ok::<_, AdditiveError>((all, blocked_by))
+        })();
+        match counted {
+            Ok((all, blocked_by)) => {
+                Some(Zopa { actors: group, size: all, share: all as f64 / n_outcomes as f64, blocked_by })
+            }
+            Err(e) => {
+                notes.push(format!("the zone of agreement {label} is not counted: {e}"));
+                None
+            }
+        }
+    };
+    let (table_group, veto_group) = groups(scenario);
+    let zopa_table = count(table_group, &mut notes, "at the table");
+    let zopa_veto = count(veto_group, &mut notes, "with vetoes");
+    let reservations: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].reservation).collect();
+    let capabilities: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].capability).collect();
+    let solutions = bargaining_solutions(&frontier, &reservations, &capabilities);
+    Ok(Analysis { actors, space, n_outcomes, method, frontier, solutions, zopa_table, zopa_veto, notes })
+}
+
+/// The actors at the table, and those plus every actor with a veto.
+fn groups(scenario: &Scenario) -> (Vec<usize>, Vec<usize>) {
+    let table = (0..scenario.n_actors()).filter(|&a| scenario.actors[a].at_table).collect();
+    let veto = (0..scenario.n_actors()).filter(|&a| scenario.actors[a].at_table || scenario.actors[a].veto).collect();
+    (table, veto)
 }
 
 /// `analyze` split by `layout`, or by the default for the number of actors.
@@ -166,20 +306,17 @@ fn analyze_in(
         return Err(AnalysisError::UnknownActor(bad));
     }
     let space = OutcomeSpace::of(scenario);
-    let n_outcomes = match space.size() {
-        Some(n) if n <= options.max_outcomes => n,
-        _ => {
-            return Err(AnalysisError::TooLarge {
-                size: space.approximate_size(),
-                levels: space.levels.iter().map(u64::to_string).collect::<Vec<_>>().join(" × "),
-                limit: options.max_outcomes,
-            });
-        }
+    let Some(total) = exact_size(&space) else {
+        return Err(AnalysisError::TooLarge {
+            size: space.approximate_size(),
+            levels: space.levels.iter().map(u64::to_string).collect::<Vec<_>>().join(" × "),
+        });
     };
-
-    let table_group: Vec<usize> = (0..scenario.n_actors()).filter(|&a| scenario.actors[a].at_table).collect();
-    let veto_group: Vec<usize> =
-        (0..scenario.n_actors()).filter(|&a| scenario.actors[a].at_table || scenario.actors[a].veto).collect();
+    let (table_group, veto_group) = groups(scenario);
+    let n_outcomes = match u64::try_from(total) {
+        Ok(n) if n <= options.max_outcomes => n,
+        _ => return analyze_structured(scenario, options, actors, space, total),
+    };
     // Evaluate every actor once per outcome: the analysed ones for the
     // frontier and any others for the ZOPAs.
     let mut evaluated = actors.clone();
@@ -190,6 +327,10 @@ fn analyze_in(
     }
     let evaluations = u128::from(n_outcomes) * evaluated.len() as u128;
     if evaluations > u128::from(options.max_evaluations) {
+        // Many actors: their structure may still give the answer.
+        if evaluated.iter().all(|&a| !matches!(scenario.actors[a].preference, Preference::Constraint(_))) {
+            return analyze_structured(scenario, options, actors, space, total);
+        }
         return Err(AnalysisError::TooMuchWork {
             n_outcomes,
             n_actors: evaluated.len(),
@@ -249,11 +390,13 @@ fn analyze_in(
             utilities: merged.utilities[k * dims..(k + 1) * dims].to_vec(),
         })
         .collect();
-    let zopa = |group: Vec<usize>, counts: &ZopaCounts| Zopa {
-        actors: group,
-        size: counts.size,
-        share: counts.size as f64 / n_outcomes as f64,
-        blocked_by: counts.blocked_by.clone(),
+    let zopa = |group: Vec<usize>, counts: &ZopaCounts| {
+        Some(Zopa {
+            actors: group,
+            size: u128::from(counts.size),
+            share: counts.size as f64 / n_outcomes as f64,
+            blocked_by: counts.blocked_by.iter().map(|&n| u128::from(n)).collect(),
+        })
     };
     let reservation_of_analysed: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].reservation).collect();
     let capabilities: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].capability).collect();
@@ -263,9 +406,11 @@ fn analyze_in(
         zopa_veto: zopa(veto_group, &merged.zopa_veto),
         actors,
         space,
-        n_outcomes,
+        n_outcomes: u128::from(n_outcomes),
+        method: Method::Enumeration,
         frontier,
         solutions,
+        notes: Vec::new(),
     })
 }
 
@@ -560,8 +705,36 @@ mod tests {
     }
 
     #[test]
-    fn refuses_more_evaluations_than_the_budget() {
+    fn past_the_evaluation_budget_additive_spaces_use_their_structure() {
         let s = zero_sum(99);
+        let enumerated = analyze(&s, &AnalysisOptions { max_evaluations: 200, ..AnalysisOptions::default() })
+            .expect("100 outcomes × 2 actors is within 200");
+        assert_eq!(enumerated.method, Method::Enumeration);
+        let options = AnalysisOptions { max_evaluations: 199, ..AnalysisOptions::default() };
+        let structured = analyze(&s, &options).expect("additive preferences need no enumeration");
+        assert_eq!(structured.method, Method::Additive);
+        assert_eq!(structured.n_outcomes, 100);
+        assert_eq!(structured.frontier, enumerated.frontier);
+        assert_eq!(structured.solutions, enumerated.solutions);
+        assert_eq!(structured.zopa_table, enumerated.zopa_table);
+        assert_eq!(structured.zopa_veto, enumerated.zopa_veto);
+    }
+
+    #[test]
+    fn refuses_more_evaluations_than_the_budget_without_structure() {
+        // A constraint preference cannot be merged issue by issue.
+        let s = scenario_from_json(
+            r#"{
+              "name": "boxes",
+              "issues": [{ "id": "x", "kind": "integer", "min": 0, "max": 99 }],
+              "actors": [
+                { "id": "a", "preferences": { "type": "constraint", "max_utility": 1,
+                  "rectangles": [{ "utility": 1, "bounds": { "x": [0, 49] } }] } },
+                { "id": "b", "preferences": { "type": "constraint", "max_utility": 1,
+                  "rectangles": [{ "utility": 1, "bounds": { "x": [50, 99] } }] } }
+              ]
+            }"#,
+        );
         let options = AnalysisOptions { max_evaluations: 199, ..AnalysisOptions::default() };
         let error = analyze(&s, &options).expect_err("100 outcomes × 2 actors is over 199");
         assert_eq!(error, AnalysisError::TooMuchWork { n_outcomes: 100, n_actors: 2, evaluations: 200, limit: 199 });
@@ -572,6 +745,38 @@ mod tests {
         );
         let options = AnalysisOptions { max_evaluations: 200, ..AnalysisOptions::default() };
         assert!(analyze(&s, &options).is_ok());
+    }
+
+    #[test]
+    fn past_max_outcomes_constraint_spaces_are_searched() {
+        let s = scenario_from_json(
+            r#"{
+              "name": "boxes",
+              "issues": [{ "id": "x", "kind": "integer", "min": 0, "max": 99 },
+                         { "id": "y", "kind": "integer", "min": 0, "max": 9 }],
+              "actors": [
+                { "id": "a", "reservation": 0.2, "preferences": { "type": "constraint", "max_utility": 3,
+                  "rectangles": [{ "utility": 2, "bounds": { "x": [0, 59] } }, { "utility": 1, "bounds": { "y": [0, 4] } }] } },
+                { "id": "b", "preferences": { "type": "constraint", "max_utility": 3,
+                  "rectangles": [{ "utility": 2, "bounds": { "x": [40, 99] } }, { "utility": 1, "bounds": { "y": [5, 9] } }] } }
+              ]
+            }"#,
+        );
+        let enumerated = analyze(&s, &AnalysisOptions::default()).expect("1,000 outcomes");
+        let searched = analyze(&s, &AnalysisOptions { max_outcomes: 999, ..AnalysisOptions::default() })
+            .expect("branch and bound");
+        assert!(matches!(searched.method, Method::BranchAndBound { exact: true, epsilon: 0.0, .. }));
+        assert_eq!(searched.n_outcomes, 1000);
+        // Enumeration lists every outcome of a frontier vector, the search one.
+        let vectors = |a: &Analysis| {
+            let mut v = a.frontier.iter().map(|p| p.utilities.clone()).collect::<Vec<_>>();
+            v.dedup();
+            v
+        };
+        assert_eq!(vectors(&searched), vectors(&enumerated));
+        assert_eq!(searched.solutions.nash.map(|n| n.score), enumerated.solutions.nash.map(|n| n.score));
+        assert_eq!(searched.zopa_table, None, "constraint preferences are not counted without enumeration");
+        assert!(searched.notes.iter().any(|n| n.contains("not counted")), "{:?}", searched.notes);
     }
 
     #[test]

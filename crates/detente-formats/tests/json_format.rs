@@ -108,7 +108,7 @@ fn type_errors() {
     check(
         "\"capability\": 2,",
         "\"capability\": 2, \"colour\": 1,",
-        "10:24 actors.colour: unknown field `colour`, expected one of `id`, `name`, `capability`, `at_table`, `veto`, `reservation`, `discount`, `estimates`, `preferences`",
+        "10:24 actors.colour: unknown field `colour`, expected one of `id`, `name`, `capability`, `at_table`, `veto`, `reservation`, `discount`, `estimates`, `uncertainty`, `preferences`",
     );
     check(
         "\"max\": 100 }",

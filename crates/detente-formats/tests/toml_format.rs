@@ -198,7 +198,7 @@ fn missing_and_unknown_keys() {
     check(
         "veto = true\n",
         "veto = true\ncolour = \"blue\"\n",
-        "48:1 actors.colour: unknown field `colour`, expected one of `id`, `name`, `capability`, `at_table`, `veto`, `reservation`, `discount`, `estimates`, `preferences`",
+        "48:1 actors.colour: unknown field `colour`, expected one of `id`, `name`, `capability`, `at_table`, `veto`, `reservation`, `discount`, `estimates`, `uncertainty`, `preferences`",
     );
     check(
         "kind = \"integer\"\n",

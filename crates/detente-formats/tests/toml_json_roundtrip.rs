@@ -209,6 +209,20 @@ fn build_actor(idx: usize, draw: ActorDraw, issues: &[IssueSpec]) -> ActorSpec {
     let fixed = ["capability", "reservation", "discount"].map(str::to_owned);
     let keys = fixed.into_iter().chain(issues.iter().map(|i| i.id.clone()));
     let estimates = keys.zip(&draw.estimates).filter_map(|(key, text)| Some((key, text.clone()?))).collect();
+    // Spreads of every kind, keyed by awkward issue ids.
+    let mut uncertainty = indexmap::IndexMap::new();
+    if draw.veto {
+        uncertainty.insert("capability".to_owned(), detente_core::Spread::Normal(draw.capability / 7.0));
+    }
+    for issue in issues.iter().take(2) {
+        let spread = if draw.at_table {
+            detente_core::Spread::Uniform(draw.reservation.abs())
+        } else {
+            detente_core::Spread::Fixed
+        };
+        uncertainty.insert(format!("position.{}", issue.id), spread);
+        uncertainty.insert(format!("salience.{}", issue.id), detente_core::Spread::Uniform(0.5));
+    }
     ActorSpec {
         id: format!("actor {idx} \"{}\"", draw.name.as_deref().unwrap_or("")),
         name: draw.name,
@@ -218,6 +232,7 @@ fn build_actor(idx: usize, draw: ActorDraw, issues: &[IssueSpec]) -> ActorSpec {
         reservation: draw.reservation,
         discount: draw.discount,
         estimates,
+        uncertainty,
         preferences,
     }
 }
