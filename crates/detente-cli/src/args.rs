@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use detente_core::analysis::DEFAULT_MAX_OUTCOMES;
+use detente_core::analysis::{DEFAULT_MAX_EVALUATIONS, DEFAULT_MAX_FRONTIER, DEFAULT_MAX_OUTCOMES};
+use detente_core::constraint::DEFAULT_MAX_NODES;
 
 /// Analyse multi-party, multi-issue negotiations.
 ///
@@ -43,9 +44,21 @@ pub(crate) struct AnalysisFlags {
     /// Analyse only these actors (ids or names, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub(crate) actors: Option<Vec<String>>,
-    /// Refuse spaces with more outcomes than this.
+    /// Enumerate spaces up to this many outcomes; larger ones are analysed
+    /// through their structure (exact for additive utilities, branch and bound
+    /// for constraint utilities).
     #[arg(long, default_value_t = DEFAULT_MAX_OUTCOMES, value_name = "N")]
     pub(crate) max_outcomes: u64,
+    /// Enumerate at most this many utility evaluations (outcomes × actors).
+    #[arg(long, default_value_t = DEFAULT_MAX_EVALUATIONS, value_name = "N")]
+    pub(crate) max_evaluations: u64,
+    /// Stop when the Pareto frontier grows past this many points.
+    #[arg(long, default_value_t = DEFAULT_MAX_FRONTIER, value_name = "N")]
+    pub(crate) max_frontier: usize,
+    /// Node budget of the branch and bound; a search cut short reports a
+    /// certified bound on its distance from the true frontier.
+    #[arg(long, default_value_t = DEFAULT_MAX_NODES, value_name = "N")]
+    pub(crate) search_nodes: u64,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use detente_core::constraint::SearchBudget;
 use detente_core::{AnalysisOptions, analyze};
 
 use crate::args::{AnalysisFlags, Cli, Command};
@@ -134,7 +135,14 @@ fn analysis_options(loaded: &LoadedScenario, flags: &AnalysisFlags) -> anyhow::R
             Some(indices)
         }
     };
-    Ok(AnalysisOptions { actors, max_outcomes: flags.max_outcomes, ..AnalysisOptions::default() })
+    Ok(AnalysisOptions {
+        actors,
+        max_outcomes: flags.max_outcomes,
+        max_evaluations: flags.max_evaluations,
+        max_frontier: flags.max_frontier,
+        search_budget: SearchBudget { max_nodes: flags.search_nodes },
+        ..AnalysisOptions::default()
+    })
 }
 
 fn extension(path: &Path) -> Option<String> {
