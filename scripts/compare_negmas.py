@@ -4,10 +4,13 @@
 Run it through `scripts/compare-negmas.sh`, which makes the virtualenv with
 NegMAS and builds Detente first. For each scenario this script:
 
-1. runs Detente in a child process: `detente analyze --json DIR`, or, for a
-   space `analyze` refuses (10^10 outcomes), the `frontier` example of
-   crates/detente-bench (the exact branch-and-bound frontier of
-   detente_core::constraint);
+1. runs Detente in child processes: `detente analyze --json DIR` (the whole
+   process: its wall time, peak memory and the answer that is checked) and
+   the `frontier` example of crates/detente-bench, which calls the same
+   `analyze` and reports the time of the analysis alone. Every scenario goes
+   through `analyze`, the 10^10-outcome ones included: beyond 10^8 outcomes
+   it merges per-issue frontiers (additive utilities) or searches by branch
+   and bound (constraint preferences), and says which in `method`;
 2. runs NegMAS in another child process (`negmas-worker` below), which loads
    the folder with `Scenario.from_genius_folder` and times, in-process, what
    NegMAS' own `calc_scenario_stats` does for the frontier and the solutions:
@@ -18,13 +21,15 @@ NegMAS and builds Detente first. For each scenario this script:
    Nash point) and, where they differ, re-runs NegMAS with each known defect
    corrected to show which one explains the difference.
 
-Timing is deliberately conservative for Detente: its time is the whole
-process (start, XML parsing, analysis, JSON output), NegMAS' excludes Python's
-start, the imports and the XML parsing. The ratio is therefore a lower bound
-on the speed-up of the analysis itself.
+Two ratios are reported: NegMAS' in-process time against Detente's
+in-process analysis time (like for like), and against Detente's whole process
+(start, XML parsing, analysis, JSON output), which is a lower bound on the
+speed-up since NegMAS' time excludes Python's start, the imports and the XML
+parsing.
 
 Usage (inside the virtualenv):
-    compare_negmas.py run [--only a,b] [--detente-only] [--repeat N] [--output FILE]
+    compare_negmas.py run [--only a,b] [--detente-only] [--repeat N] [--output FILE] [--note TEXT]
+    compare_negmas.py report [--output FILE] [--note TEXT]   # re-render the last run's results
     compare_negmas.py negmas-worker DIR OUT.json [--check DETENTE.json]
 """
 
@@ -169,7 +174,7 @@ def cases() -> list[Case]:
 @dataclass
 class Run:
     wall_s: float
-    peak_mb: float
+    peak_mb: float | None  # None: unknown (the command was killed before GNU time could report)
     returncode: int
     timed_out: bool
     stdout: Path
@@ -182,7 +187,10 @@ def run_measured(cmd: list[str], timeout: float, out: Path, err: Path, memory_li
     The peak comes from GNU time wrapped around the command, not from this
     process's wait4: Linux counts a forked child's resident set before its
     exec in ru_maxrss, so a child forked from this driver (which holds the
-    previous scenario's frontier) would inherit the driver's size."""
+    previous scenario's frontier) would inherit the driver's size. For the
+    same reason a command killed at its timeout (GNU time killed with it,
+    before it writes) has no known peak: `peak_mb` is then None rather than
+    the driver's size."""
     memory = out.with_suffix(".maxrss")
     memory.unlink(missing_ok=True)
     gnu_time = Path("/usr/bin/time")
@@ -210,11 +218,11 @@ def run_measured(cmd: list[str], timeout: float, out: Path, err: Path, memory_li
         wall = time.perf_counter() - start
         timer.cancel()
     child.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it; tell Popen
-    peak_kb = usage.ru_maxrss
+    peak_kb = None if gnu_time.exists() else usage.ru_maxrss
     text = memory.read_text().strip().splitlines() if memory.exists() else []
     if text and text[-1].isdigit():
         peak_kb = int(text[-1])
-    return Run(wall, peak_kb / 1024, child.returncode, timed_out.is_set(), out, err)
+    return Run(wall, None if peak_kb is None else peak_kb / 1024, child.returncode, timed_out.is_set(), out, err)
 
 
 # --------------------------------------------------------------------------
@@ -227,6 +235,16 @@ def negmas_worker(folder: str, out_path: str, check: str | None) -> None:
 
     def dump():
         Path(out_path).write_text(json.dumps(result))
+
+    # The worker's own peak resident set, written every half second, for a
+    # run killed at its timeout, where GNU time reports nothing.
+    def sample_peak():
+        sampled = Path(out_path + ".maxrss-self")
+        while True:
+            sampled.write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+            time.sleep(0.5)
+
+    threading.Thread(target=sample_peak, daemon=True).start()
 
     start = time.perf_counter()
     import negmas
@@ -385,7 +403,7 @@ def compare(detente: dict, negmas: dict) -> Check:
     keys = [tuple(str(p["outcome"][n]) for n in names) for p in points]
     det_vec = {k: vec(p["utilities"]) for k, p in zip(keys, points)}
     notes: list[str] = []
-    if not detente.get("exact", True):
+    if not method_of(detente).get("exact", True):
         notes.append("Detente's search stopped at its node budget: its frontier is approximate.")
 
     def frontier_check(variant: dict, check_utils: list | None) -> tuple[bool, str]:
@@ -480,8 +498,9 @@ def pareto_oracle(detente: dict, path: Path) -> str:
     same = len(genius) == len(ours) and all(
         all(abs(a - b) < 1e-6 for a, b in zip(g, o)) for g, o in zip(genius, ours)
     )
+    how = describe_method(method_of(detente))
     return (
-        f"GENIUS' pareto.xml lists {len(genius)} frontier points; Detente's exact search finds {len(ours)}: "
+        f"GENIUS' pareto.xml lists {len(genius)} frontier points; Detente ({how}) finds {len(ours)}: "
         + ("the same points (to 10⁻⁶)" if same else "they differ")
     )
 
@@ -520,10 +539,29 @@ def fmt_time(s: float | None) -> str:
     return f"{s * 1e6:.0f} µs"
 
 
+def method_of(data: dict) -> dict:
+    """`method` of Detente's JSON as a dict: `analyze --json` writes
+    {name, exact, nodes?, epsilon?}, the `frontier` example a plain name and
+    a separate `exact`."""
+    method = data.get("method")
+    if isinstance(method, dict):
+        return method
+    return {"name": method or "?", "exact": data.get("exact", True)}
+
+
+def describe_method(method: dict) -> str:
+    text = f"{method.get('name', '?')}, {'exact' if method.get('exact', True) else 'approximate'}"
+    if method.get("nodes") is not None:
+        text += f", {method['nodes']:,} nodes"
+    if method.get("epsilon"):
+        text += f", ε = {method['epsilon']:.3g}"
+    return text
+
+
 def run_detente(case: Case, out_dir: Path, repeat: int) -> dict:
-    """The fastest of `repeat` runs of `detente analyze --json` (process time
-    and peak memory) and of the bench crate's `frontier` example (time of the
-    analysis alone). Spaces `analyze` refuses are left to the example."""
+    """The fastest of `repeat` runs of `detente analyze --json` (process time,
+    peak memory and the answer that is checked) and of the bench crate's
+    `frontier` example (time of `analyze` alone, inside the process)."""
 
     def best_of(cmd: list[str], name: str) -> dict:
         best: dict = {}
@@ -540,33 +578,49 @@ def run_detente(case: Case, out_dir: Path, repeat: int) -> dict:
         return best
 
     cli = best_of([str(DETENTE), "analyze", "--json", str(case.folder)], "detente-cli")
+    if "error" in cli:
+        return {"error": cli["error"]}
     example = best_of([str(FRONTIER), str(case.folder)], "detente-example")
     if "error" in example:
-        return {"error": example["error"]}
-    if "error" in cli:
-        if "enumerated" not in cli["error"]:
-            return {"error": cli["error"]}
-        chosen, method = example, f"`frontier` example ({example['data']['method']}); `detente analyze` refuses 10^10 outcomes"
-    else:
-        chosen, method = cli, "`detente analyze --json`"
-    (out_dir / "detente.json").write_text(chosen["path"].read_text())
+        return {"error": "frontier example: " + example["error"]}
+    method = method_of(cli["data"])
+    example_method = method_of(example["data"])
+    warnings = []
+    if example_method.get("exact", True) != method.get("exact", True):
+        warnings.append(f"the `frontier` example's analysis was {describe_method(example_method)}, the CLI's {describe_method(method)}")
+    cli_vectors = {vec(p["utilities"]) for p in cli["data"]["pareto"]}
+    example_vectors = {vec(p["utilities"]) for p in example["data"]["pareto"]}
+    if cli_vectors != example_vectors:
+        warnings.append(
+            f"the `frontier` example found {len(example_vectors)} distinct frontier vectors, "
+            f"`detente analyze` {len(cli_vectors)}"
+        )
+    (out_dir / "detente.json").write_text(cli["path"].read_text())
     return {
-        "wall_s": chosen["wall_s"],
-        "peak_mb": chosen["peak_mb"],
+        "wall_s": cli["wall_s"],
+        "peak_mb": cli["peak_mb"],
         "analysis_s": example["analysis_s"],
-        "method": method,
-        "data": chosen["data"],
+        "method": f"`detente analyze --json` ({describe_method(method)})",
+        "exact": method.get("exact", True),
+        "example_peak_mb": example["peak_mb"],
+        "warnings": warnings,
     }
 
 
 def run_negmas(case: Case, out_dir: Path) -> dict:
     out = out_dir / "negmas.json"
     out.unlink(missing_ok=True)
+    sampled = Path(str(out) + ".maxrss-self")
+    sampled.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "negmas-worker", str(case.folder), str(out), "--check", str(out_dir / "detente.json")]
     run = run_measured(cmd, case.negmas_timeout, out_dir / "negmas.out", out_dir / "negmas.err", NEGMAS_MEMORY_LIMIT)
     result = json.loads(out.read_text()) if out.exists() and out.stat().st_size else {"ok": False}
     result["wall_s"] = run.wall_s
     result["peak_mb"] = run.peak_mb
+    if run.peak_mb is None and sampled.exists() and sampled.read_text().strip().isdigit():
+        # At least this much: sampled by the worker up to half a second before it was killed.
+        result["peak_mb"] = int(sampled.read_text().strip()) / 1024
+        result["peak_sampled"] = True
     if run.timed_out:
         result["error"] = f"timeout after {case.negmas_timeout:.0f} s"
         result["timed_out"] = True
@@ -576,7 +630,7 @@ def run_negmas(case: Case, out_dir: Path) -> dict:
     return result
 
 
-def machine() -> list[str]:
+def machine(note: str | None = None, date: datetime.datetime | None = None) -> list[str]:
     def sh(cmd: str) -> str:
         try:
             return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stdout.strip()
@@ -588,14 +642,39 @@ def machine() -> list[str]:
     os_name = sh(". /etc/os-release && echo \"$PRETTY_NAME\"")
     negmas_version = sh(f"{sys.executable} -c 'import negmas; print(negmas.__version__)'")
     numpy_version = sh(f"{sys.executable} -c 'import numpy; print(numpy.__version__)'")
+    nproc = sh("nproc") or str(os.cpu_count())
+    lscpu = sh("lscpu | head")
     return [
-        f"- CPU: {model}, {os.cpu_count()} cores (`nproc`), shared with other work while this ran",
-        f"- Memory: {memory} GiB",
+        f"- CPU: {model}, {nproc} cores (`nproc`), shared with other work while this ran",
+        f"- Memory: {memory} GiB (`free -g`)",
         f"- OS: {os_name}, kernel {platform.release()}",
         f"- Rust: {sh('rustc --version')}, release profile",
         f"- NegMAS {negmas_version} (PyPI, numpy {numpy_version}) on Python {platform.python_version()}",
-        f"- Date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Date: {(date or datetime.datetime.now().astimezone()).strftime('%Y-%m-%d %H:%M %Z')} (end of the run)",
+        *([f"- {note}"] if note else []),
+        "",
+        "`lscpu | head`:",
+        "",
+        "```text",
+        *lscpu.splitlines(),
+        "```",
     ]
+
+
+def mb(result: dict) -> str:
+    """A peak resident set for the table: '?' when unknown, '≥' when sampled."""
+    peak = result.get("peak_mb")
+    if peak is None:
+        return "?"
+    return ("≥ " if result.get("peak_sampled") else "") + f"{peak:,.0f}"
+
+
+def peak_so_far(result: dict) -> str:
+    if result.get("peak_mb") is None:
+        return "its peak memory is unknown: GNU time was killed with it"
+    if result.get("peak_sampled"):
+        return f"peak at least {result['peak_mb']:,.0f} MB, sampled by the worker until it was killed"
+    return f"peak {result['peak_mb']:,.0f} MB so far"
 
 
 def report(rows: list[dict]) -> str:
@@ -627,7 +706,7 @@ def report(rows: list[dict]) -> str:
         outcomes = r["outcomes"]
         lines.append(
             f"| {r['label']} | {r['actors']} | {outcomes} | {n_time} | {d_analysis} | {ratio} | {d_time} | {ratio_process} | "
-            f"{n.get('peak_mb', 0):,.0f} | {d.get('peak_mb', 0):,.0f} | {frontier} | {nash} |"
+            f"{mb(n)} | {mb(d)} | {frontier} | {nash} |"
         )
         detail = [f"**{r['label']}**: Detente via {d.get('method', '?')}"]
         if n.get("strict_parse_error"):
@@ -643,12 +722,12 @@ def report(rows: list[dict]) -> str:
             )
         if n.get("timed_out"):
             detail.append(
-                f"NegMAS did not finish within its {n['wall_s']:.0f} s timeout (peak {n.get('peak_mb', 0):,.0f} MB so far); "
+                f"NegMAS did not finish within its {n['wall_s']:.0f} s timeout ({peak_so_far(n)}); "
                 "its frontier filter is quadratic in the frontier's size"
             )
         elif not n.get("ok") and n.get("error"):
             detail.append(
-                f"NegMAS: {n['error']} after {fmt_time(n['wall_s'])} of its process, at {n.get('peak_mb', 0):,.0f} MB "
+                f"NegMAS: {n['error']} after {fmt_time(n['wall_s'])} of its process, at {mb(n)} MB "
                 f"(address space capped at {NEGMAS_MEMORY_LIMIT >> 30} GiB)"
             )
         if check:
@@ -656,6 +735,8 @@ def report(rows: list[dict]) -> str:
             detail.extend(check.notes)
         if r.get("oracle"):
             detail.append(r["oracle"])
+        for warning in d.get("warnings", []):
+            detail.append("Warning: " + warning)
         notes.append("- " + ". ".join(x.rstrip(".") for x in detail) + ".")
     return "\n".join(lines) + "\n\nPer scenario:\n\n" + "\n".join(notes) + "\n"
 
@@ -692,11 +773,27 @@ def main_run(args) -> None:
             file=sys.stderr,
             flush=True,
         )
+    main_report(args)
+
+
+def main_report(args, date: datetime.datetime | None = None) -> None:
+    """The table of every scenario with results under target/negmas-compare."""
     rows = [make_row(c) for c in cases() if (WORK / c.key / "detente-result.json").exists() and (WORK / c.key / "negmas-result.json").exists()]
     table = report(rows)
     print(table)
     if args.output:
-        write_doc(Path(args.output), table)
+        write_doc(Path(args.output), table, args.note, date)
+
+
+def results_date() -> datetime.datetime:
+    """When the newest stored result was written: the end of the run."""
+    newest = max(
+        (WORK / c.key / name).stat().st_mtime
+        for c in cases()
+        for name in ("detente-result.json", "negmas-result.json")
+        if (WORK / c.key / name).exists()
+    )
+    return datetime.datetime.fromtimestamp(newest).astimezone()
 
 
 def make_row(case: Case) -> dict:
@@ -719,14 +816,14 @@ def make_row(case: Case) -> dict:
     return row
 
 
-def write_doc(path: Path, table: str) -> None:
+def write_doc(path: Path, table: str, note: str | None = None, date: datetime.datetime | None = None) -> None:
     block = "\n".join(
         [
             BEGIN,
             "",
             "Machine:",
             "",
-            *machine(),
+            *machine(note, date),
             "",
             table,
             END,
@@ -749,6 +846,10 @@ def main() -> None:
     run.add_argument("--detente-only", action="store_true", help="reuse NegMAS' cached results")
     run.add_argument("--repeat", type=int, default=3, help="Detente runs per scenario (the fastest counts)")
     run.add_argument("--output", help="the Markdown file to update (docs/performance.md)")
+    run.add_argument("--note", help="a line about the run for the machine description (e.g. what else ran)")
+    again = sub.add_parser("report", help="re-render the table from the last run's stored results, running nothing")
+    again.add_argument("--output", help="the Markdown file to update (docs/performance.md)")
+    again.add_argument("--note", help="a line about the run for the machine description")
     worker = sub.add_parser("negmas-worker")
     worker.add_argument("folder")
     worker.add_argument("out")
@@ -756,6 +857,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "negmas-worker":
         negmas_worker(args.folder, args.out, args.check)
+    elif args.command == "report":
+        main_report(args, results_date())
     else:
         main_run(args)
 

@@ -13,12 +13,43 @@ use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main, meas
 use detente_bench::{genius, linear_additive, spatial, zero_sum};
 use detente_core::additive::{FrontierLimits, additive_frontier};
 use detente_core::constraint::{SearchBudget, constraint_frontier};
-use detente_core::{AnalysisOptions, OutcomeSpace, Scenario, analyze};
+use detente_core::{AnalysisOptions, OutcomeSpace, Scenario, UtilityTables, analyze};
 
 /// Frontier, solutions and ZOPAs of an enumerable space: `detente analyze`.
 fn bench_analyze(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, scenario: &Scenario) {
     let options = AnalysisOptions::default();
     group.bench_function(name, |b| b.iter(|| analyze(black_box(scenario), &options).expect("analyses")));
+}
+
+/// A pure evaluation pass, the floor under any exact enumeration: the
+/// utility tables are built, every outcome's utilities are computed by the
+/// same block evaluator `analyze` uses, and only summed (so the work cannot
+/// be optimised away). No frontier, solutions or ZOPA counts. `threads`
+/// splits the index range into that many contiguous parts on scoped threads,
+/// as `analyze` spreads its chunks over rayon's pool.
+fn evaluate_only(scenario: &Scenario, threads: usize) -> f64 {
+    let space = OutcomeSpace::of(scenario);
+    let actors: Vec<usize> = (0..scenario.n_actors()).collect();
+    let tables = UtilityTables::new(scenario, &space, &actors);
+    let n = space.size().expect("an enumerable space");
+    let part = n.div_ceil(threads as u64);
+    let sum_range = |start: u64, end: u64| {
+        let mut sum = 0.0;
+        tables.evaluate_blocks(start, end, |block| sum += block.iter().sum::<f64>());
+        sum
+    };
+    if threads == 1 {
+        return sum_range(0, n);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let sum_range = &sum_range;
+                scope.spawn(move || sum_range((t * part).min(n), ((t + 1) * part).min(n)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("evaluates")).sum()
+    })
 }
 
 fn group<'a>(c: &'a mut Criterion, name: &str, measurement_secs: u64) -> BenchmarkGroup<'a, WallTime> {
@@ -41,6 +72,18 @@ fn genius_by_size(c: &mut Criterion) {
         let scenario = genius(folder);
         let mut g = group(c, group_name, secs);
         bench_analyze(&mut g, &format!("{folder}/analyze"), &scenario);
+        if folder == "AMPOvsCity" {
+            // The floor for `analyze` on the largest GENIUS space: evaluating
+            // every outcome and nothing else, on as many threads as rayon's
+            // pool has and on one.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            g.bench_function(format!("{folder}/evaluate_only_{threads}_threads"), |b| {
+                b.iter(|| evaluate_only(black_box(&scenario), threads))
+            });
+            g.bench_function(format!("{folder}/evaluate_only_1_thread"), |b| {
+                b.iter(|| evaluate_only(black_box(&scenario), 1))
+            });
+        }
         g.finish();
     }
 }
@@ -58,10 +101,14 @@ fn zero_sum_by_size(c: &mut Criterion) {
 
 /// 10¹⁰ outcomes: beyond enumeration. The nonlinear (constraint-based) ANAC
 /// 2014 domain is searched by branch and bound; the linear-additive 10 × 10
-/// space by merging per-issue frontiers (`detente_core::additive`).
+/// space by merging per-issue frontiers (`detente_core::additive`). Each is
+/// measured twice: the frontier search alone, and `analyze` as `detente
+/// analyze` runs it (frontier, solutions, and for the additive space the
+/// exact ZOPA counts).
 fn beyond_enumeration(c: &mut Criterion) {
     let nonlinear = genius("10issues");
     let mut g = group(c, "outcomes_1e10", 3);
+    bench_analyze(&mut g, "10issues_nonlinear/analyze", &nonlinear);
     let budget = SearchBudget::default();
     g.bench_function("10issues_nonlinear/constraint_frontier", |b| {
         b.iter(|| {
@@ -77,6 +124,7 @@ fn beyond_enumeration(c: &mut Criterion) {
     g.bench_function("linear_additive_10x10/additive_frontier", |b| {
         b.iter(|| additive_frontier(black_box(&linear), &space, &[0, 1], &limits).expect("merges"))
     });
+    bench_analyze(&mut g, "linear_additive_10x10/analyze", &linear);
     g.finish();
 }
 

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The side-by-side comparison with NegMAS (`scripts/compare-negmas.sh`) runs
-//! the `frontier` example of this crate for spaces too large for `analyze`.
+//! `detente analyze --json` for the answers and the process time, and the
+//! `frontier` example of this crate for the in-process analysis time.
 //!
 //! Synthetic scenarios are deterministic: the same call builds the same
 //! scenario on every machine, so timings can be compared across runs.
