@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use detente_core::Spread;
 use detente_core::analysis::{DEFAULT_MAX_EVALUATIONS, DEFAULT_MAX_FRONTIER, DEFAULT_MAX_OUTCOMES};
 use detente_core::constraint::DEFAULT_MAX_NODES;
 
@@ -28,6 +29,12 @@ pub(crate) enum Command {
     Convert(ConvertArgs),
     /// Check a scenario and say what is wrong with it.
     Validate(ValidateArgs),
+    /// Forecast where the negotiation settles, issue by issue, with a model.
+    Forecast(ForecastArgs),
+    /// How far a forecast moves when the inputs are uncertain: Monte Carlo
+    /// distributions and a tornado of the inputs that move it most.
+    #[command(after_help = crate::forecast::SPREAD_HELP)]
+    Sensitivity(SensitivityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +108,102 @@ pub(crate) struct ConvertArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
     pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioFlags,
+}
+
+/// The forecasting models, as `--model` spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ModelArg {
+    /// Achen's compromise: the capability·salience-weighted mean position.
+    Compromise,
+    /// The capability·salience-weighted median position.
+    Median,
+    /// The Nash bargaining solution over each issue's scale.
+    Nash,
+    /// Nash bargaining with each actor's gain raised to its capability times its salience.
+    WeightedNash,
+    /// Bueno de Mesquita's expected-utility model (rounds).
+    Eu,
+    /// KTAB's spatial model of politics (rounds).
+    Smp,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForecastArgs {
+    /// The scenario: spatial preferences (a position and a salience per
+    /// issue) on numeric or ordered issues.
+    pub(crate) file: PathBuf,
+    /// The model.
+    #[arg(long, value_enum, default_value_t = ModelArg::Compromise, conflicts_with = "compare")]
+    pub(crate) model: ModelArg,
+    /// Run every model and print one table: issues as rows, models as columns.
+    #[arg(long, conflicts_with_all = ["csv", "plot"])]
+    pub(crate) compare: bool,
+    #[command(flatten)]
+    pub(crate) run: ForecastFlags,
+    /// Print one JSON object instead of the report.
+    #[arg(long, conflicts_with = "csv")]
+    pub(crate) json: bool,
+    /// Print the trajectory as CSV: model,round,actor,issue,position (issue units).
+    #[arg(long)]
+    pub(crate) csv: bool,
+    /// Draw the trajectories, one panel per issue, to an .svg or .png file.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioFlags,
+}
+
+/// What `forecast` and `sensitivity` share: how the model runs.
+#[derive(Debug, Args)]
+pub(crate) struct ForecastFlags {
+    /// At most this many rounds for models with rounds (eu, smp); default:
+    /// the model's own.
+    #[arg(long, value_name = "N")]
+    pub(crate) rounds: Option<usize>,
+    /// Seed of the random draws: a stochastic model's (smp), and the
+    /// sensitivity runs'.
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub(crate) seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SensitivityArgs {
+    /// The scenario: spatial preferences on numeric or ordered issues.
+    pub(crate) file: PathBuf,
+    /// The model.
+    #[arg(long, value_enum, default_value_t = ModelArg::Compromise)]
+    pub(crate) model: ModelArg,
+    /// Monte Carlo runs.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub(crate) runs: usize,
+    #[command(flatten)]
+    pub(crate) run: ForecastFlags,
+    /// Spread of positions without one in the scenario, in % of the issue's
+    /// scale [default: u5%].
+    #[arg(long, value_name = "SPREAD", value_parser = crate::forecast::parse_spread)]
+    pub(crate) position_spread: Option<Spread>,
+    /// Spread of saliences without one in the scenario, in points of the
+    /// 0–100 salience scale [default: u10].
+    #[arg(long, value_name = "SPREAD", value_parser = crate::forecast::parse_spread)]
+    pub(crate) salience_spread: Option<Spread>,
+    /// Spread of capabilities without one in the scenario, in % of each
+    /// actor's capability [default: u10%].
+    #[arg(long, value_name = "SPREAD", value_parser = crate::forecast::parse_spread)]
+    pub(crate) capability_spread: Option<Spread>,
+    /// Show the K inputs that move each issue's forecast most.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub(crate) top: usize,
+    /// Histogram bins over each issue's scale.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub(crate) bins: usize,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Draw the tornado chart, one panel per issue, to an .svg or .png file.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) plot: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) scenario: ScenarioFlags,
 }

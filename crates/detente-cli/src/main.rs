@@ -6,6 +6,8 @@
 //! exit status 2, so scripts can tell bad input from a crash.
 
 mod args;
+mod forecast;
+mod forecast_plot;
 mod load;
 mod plot;
 mod report;
@@ -32,6 +34,10 @@ fn main() -> ExitCode {
                 e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
+            }
+            if let Some(cancelled) = error.downcast_ref::<forecast::Cancelled>() {
+                eprintln!("{cancelled}");
+                return ExitCode::from(forecast::CANCELLED_EXIT);
             }
             eprintln!("error: {error}");
             for cause in error.chain().skip(1) {
@@ -106,6 +112,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report::format_count(&space)
             );
         }
+        Command::Forecast(a) => forecast::run_forecast(&a)?,
+        Command::Sensitivity(a) => forecast::run_sensitivity(&a)?,
     }
     Ok(())
 }

@@ -57,13 +57,13 @@ pub(crate) const PICTURE_SIZE: (u32, u32) = (1100, 760);
 pub(crate) const MAX_DRAWN_OUTCOMES: u128 = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PictureFormat {
+pub(crate) enum PictureFormat {
     Svg,
     Png,
 }
 
 impl PictureFormat {
-    fn of(path: &Path) -> anyhow::Result<PictureFormat> {
+    pub(crate) fn of(path: &Path) -> anyhow::Result<PictureFormat> {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match extension.as_deref() {
             Some("svg") => Ok(PictureFormat::Svg),
@@ -126,8 +126,8 @@ const FRONTIER_COLOUR: RGBColor = RGBColor(0x1F, 0x4E, 0x9A);
 const RESERVATION_COLOUR: RGBColor = RGBColor(0x55, 0x55, 0x55);
 const ACCEPTABLE_COLOUR: RGBColor = RGBColor(0x2C, 0xA0, 0x2C);
 const LEADER_COLOUR: RGBColor = RGBColor(0x66, 0x66, 0x66);
-const TEXT_COLOUR: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const CAPTION_COLOUR: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const TEXT_COLOUR: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const CAPTION_COLOUR: RGBColor = RGBColor(0x55, 0x55, 0x55);
 const FONT: &str = "sans-serif";
 const LEGEND_WIDTH: u32 = 310;
 
@@ -137,7 +137,7 @@ static FONT_BYTES: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 /// Registers the bundled font under plotters' `sans-serif` family, once per
 /// process: ab_glyph has no system-font lookup, and both backends measure
 /// text with it.
-fn register_bundled_font() -> anyhow::Result<()> {
+pub(crate) fn register_bundled_font() -> anyhow::Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered =
         *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok());
@@ -313,7 +313,7 @@ fn thousands(n: u128) -> String {
     grouped
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(crate) type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, picture: &Picture) -> DrawResult<DB> {
     root.fill(&WHITE)?;
@@ -758,7 +758,7 @@ fn draw_boxed_text<DB: DrawingBackend>(
 
 /// The text and a style that make it fit in `max_width` pixels: the font
 /// shrinks from `sizes.0` down to `sizes.1`, then the text is cut short.
-fn fit_text<DB: DrawingBackend>(
+pub(crate) fn fit_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     sizes: (f64, f64),
@@ -797,7 +797,7 @@ fn text_size<DB: DrawingBackend>(
     Ok((width as i32, height as i32))
 }
 
-fn text_style(size: f64, colour: &'static RGBColor) -> TextStyle<'static> {
+pub(crate) fn text_style(size: f64, colour: &'static RGBColor) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(colour)
 }
 

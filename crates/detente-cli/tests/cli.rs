@@ -56,7 +56,7 @@ fn analyze_json_has_the_documented_keys_for_the_seed_case() {
             assert!(*ui >= ri - 1e-9, "{key}: {u:?}");
         }
     }
-    assert_eq!(v["zopa"]["at_table"]["size"], 4858);
+    assert_eq!(v["zopa"]["at_table"]["size"], 4727);
     assert_eq!(v["zopa"]["with_vetoes"]["size"], 58);
 }
 

@@ -1,0 +1,1086 @@
+//! `detente forecast` and `detente sensitivity`: the forecasting models and
+//! their Monte Carlo sensitivity from the command line.
+//!
+//! detente-forecast does the work on normalised positions (`[0, 1]` per
+//! issue); this module resolves the flags, converts every position back to the
+//! issue's own units (an option index on an ordered discrete issue, with the
+//! nearest option's name), and prints the report, the JSON or the CSV.
+//!
+//! The JSON keys are a stable interface documented in the README; add keys,
+//! never rename them. JSON is streamed through `Serialize` impls over the
+//! library's results, never built as a tree.
+
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use detente_core::Spread;
+use detente_forecast::sensitivity::{
+    self, IssueSensitivity, Parameter, Sensitivity, SensitivityError, SensitivityOptions, SpreadSource, TornadoBar,
+    UncertainInput,
+};
+use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Scale, Stop};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::args::{ForecastArgs, ForecastFlags, ModelArg, SensitivityArgs};
+use crate::forecast_plot;
+use crate::load::{LoadedScenario, load_scenario};
+use crate::plot::PictureFormat;
+use crate::report::print_warnings;
+
+/// Every model, in the order `--compare` prints them.
+pub(crate) const ALL_MODELS: [ModelArg; 6] =
+    [ModelArg::Compromise, ModelArg::Median, ModelArg::Nash, ModelArg::WeightedNash, ModelArg::Eu, ModelArg::Smp];
+
+/// The library's model for a `--model` value, with its default parameters.
+pub(crate) fn model(arg: ModelArg) -> Model {
+    match arg {
+        ModelArg::Compromise => Model::Compromise,
+        ModelArg::Median => Model::Median,
+        ModelArg::Nash => Model::Nash { weighted: false },
+        ModelArg::WeightedNash => Model::Nash { weighted: true },
+        ModelArg::Eu => Model::ExpectedUtility(Default::default()),
+        ModelArg::Smp => Model::Smp(Default::default()),
+    }
+}
+
+/// `sensitivity --help`: how spreads are written.
+pub(crate) const SPREAD_HELP: &str = "\
+Spreads are written [u|n]NUMBER[%]:
+  u5%, u5, 5%, 5   uniform: drawn from the value ± 5
+  n3%, n3          normal: standard deviation 3 (the tornado uses ± 1.645 σ)
+  fixed, 0         not perturbed
+
+NUMBER is always a percentage: of the issue's scale for a position, points of the 0–100 scale for a \
+salience, and of each actor's own capability for a capability. The flags apply to inputs without a \
+spread in the scenario's `uncertainty` table; the defaults are u5% (position), u10 (salience) and \
+u10% (capability). Draws are clipped to the input's range (positions to the scale, saliences to \
+0–100, capabilities to ≥ 0).
+
+The same scenario, model, flags and --seed give the same result on any machine and thread count. \
+Ctrl-C stops the runs and exits with status 130.";
+
+/// Parses a spread as `SPREAD_HELP` describes it, into the library's units
+/// (the percentage divided by 100).
+pub(crate) fn parse_spread(text: &str) -> Result<Spread, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("fixed") {
+        return Ok(Spread::Fixed);
+    }
+    let (normal, rest) = match t.chars().next() {
+        Some('u' | 'U' | '±') => (false, &t[t.chars().next().map_or(0, char::len_utf8)..]),
+        Some('n' | 'N') => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let number = rest.strip_suffix('%').unwrap_or(rest).trim();
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a spread; write u5% (uniform ±5%), n3% (normal, σ = 3%) or fixed"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("`{text}`: a spread is a finite percentage ≥ 0"));
+    }
+    let x = value / 100.0;
+    Ok(if normal { Spread::Normal(x) } else { Spread::Uniform(x) })
+}
+
+/// A spread in the syntax `parse_spread` reads: `u5%`, `n3%`, `fixed`.
+pub(crate) fn spread_text(spread: Spread) -> String {
+    match spread {
+        Spread::Uniform(x) => format!("u{}%", trim_number(&format!("{:.4}", x * 100.0))),
+        Spread::Normal(x) => format!("n{}%", trim_number(&format!("{:.4}", x * 100.0))),
+        Spread::Fixed => "fixed".to_owned(),
+    }
+}
+
+/// Ctrl-C during a sensitivity run: the command stops with status 130.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cancelled {
+    pub(crate) completed: usize,
+    pub(crate) runs: usize,
+}
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cancelled after {} of {} runs", self.completed, self.runs)
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// The exit status of a command stopped by Ctrl-C (128 + SIGINT).
+pub(crate) const CANCELLED_EXIT: u8 = 130;
+
+/// A scenario read and turned into the models' input.
+struct Prepared {
+    loaded: LoadedScenario,
+    input: Input,
+}
+
+impl Prepared {
+    fn new(path: &Path, strict_weights: bool) -> anyhow::Result<Prepared> {
+        let loaded =
+            load_scenario(path, strict_weights).with_context(|| format!("cannot load scenario {}", path.display()))?;
+        let input =
+            Input::from_scenario(&loaded.scenario).with_context(|| format!("cannot forecast {}", path.display()))?;
+        Ok(Prepared { loaded, input })
+    }
+
+    /// Actor names in input order (`Input::from_scenario` keeps every actor, in order).
+    fn actor_names(&self) -> Vec<String> {
+        self.loaded.scenario.actors.iter().map(|a| a.name.clone()).collect()
+    }
+
+    fn actor_name(&self, a: usize) -> &str {
+        self.loaded.scenario.actors.get(a).map_or_else(|| self.input.actors[a].id.as_str(), |actor| &actor.name)
+    }
+}
+
+fn forecast_options(flags: &ForecastFlags) -> ForecastOptions {
+    ForecastOptions { max_rounds: flags.rounds, seed: flags.seed }
+}
+
+/// Runs one model and checks the shape of its answer, so that a model in
+/// progress cannot make the report index out of range.
+fn run_model(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
+    let forecast = detente_forecast::forecast(input, model, options)?;
+    let (actors, issues) = (input.actors.len(), input.issues.len());
+    let malformed = |what: String| Err(ForecastError::Invalid(format!("the {} model {what}", model.name())));
+    if forecast.outcome.len() != issues {
+        return malformed(format!("gave {} outcomes for {issues} issues", forecast.outcome.len()));
+    }
+    if forecast.trajectory.is_empty() {
+        return malformed("gave no positions".to_owned());
+    }
+    if forecast.trajectory.iter().any(|round| round.len() != actors || round.iter().any(|p| p.len() != issues)) {
+        return malformed(format!("gave a trajectory unlike its {actors} actors and {issues} issues"));
+    }
+    if let Some(x) = forecast.outcome.iter().find(|x| !x.is_finite()) {
+        return malformed(format!("gave a non-finite outcome ({x})"));
+    }
+    Ok(forecast)
+}
+
+// ------------------------------------------------------------------ forecast
+
+/// `detente forecast`.
+pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.plot {
+        PictureFormat::of(path)?;
+    }
+    let prepared = Prepared::new(&args.file, args.scenario.strict_weights)?;
+    let options = forecast_options(&args.run);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.compare {
+        let results: Vec<(ModelArg, Result<Forecast, ForecastError>)> =
+            ALL_MODELS.iter().map(|&m| (m, run_model(&prepared.input, &model(m), &options))).collect();
+        if results.iter().all(|(_, r)| r.is_err()) {
+            let errors: Vec<String> = results
+                .iter()
+                .filter_map(|(m, r)| r.as_ref().err().map(|e| format!("{}: {e}", model(*m).name())))
+                .collect();
+            bail!("no model can forecast {}:\n  {}", args.file.display(), errors.join("\n  "));
+        }
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &CompareJson { prepared: &prepared, results: &results })?;
+            writeln!(out)?;
+        } else {
+            print_warnings(&prepared.loaded);
+            write_compare(&mut out, &prepared, &results)?;
+        }
+        return Ok(out.flush()?);
+    }
+
+    let chosen = model(args.model);
+    let forecast = run_model(&prepared.input, &chosen, &options)
+        .with_context(|| format!("the {} model cannot forecast {}", chosen.name(), args.file.display()))?;
+    if args.json {
+        let json = ForecastJson { prepared: &prepared, forecast: &forecast, top_level: true };
+        serde_json::to_writer_pretty(&mut out, &json)?;
+        writeln!(out)?;
+    } else if args.csv {
+        write_trajectory_csv(&mut out, &prepared.input, &forecast)?;
+    } else {
+        print_warnings(&prepared.loaded);
+        write_forecast(&mut out, &prepared, &forecast)?;
+    }
+    if let Some(path) = &args.plot {
+        let title = format!("{}: {} forecast", prepared.loaded.scenario.name, forecast.model);
+        forecast_plot::plot_trajectories(&title, &prepared.input, &forecast, &prepared.actor_names(), path)
+            .with_context(|| format!("cannot draw {}", path.display()))?;
+        if !args.json && !args.csv {
+            writeln!(out, "\nPicture written to {}", path.display())?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// "closed form", "converged after 12 rounds", "stopped at the round limit
+/// after 100 rounds".
+fn stop_text(forecast: &Forecast) -> String {
+    let rounds = forecast.rounds();
+    let plural = if rounds == 1 { "round" } else { "rounds" };
+    match forecast.stop {
+        Stop::ClosedForm => "closed form".to_owned(),
+        Stop::Converged => format!("converged after {rounds} {plural}"),
+        Stop::RoundLimit => format!("stopped at the round limit after {rounds} {plural}"),
+    }
+}
+
+fn write_forecast(out: &mut impl Write, prepared: &Prepared, forecast: &Forecast) -> io::Result<()> {
+    let (s, input) = (&prepared.loaded.scenario, &prepared.input);
+    writeln!(out, "{}", s.name)?;
+    writeln!(out, "{}", "=".repeat(s.name.chars().count().max(3)))?;
+    writeln!(out, "read from {} ({})", prepared.loaded.path.display(), prepared.loaded.format)?;
+    writeln!(out, "\nForecast by the {} model: {}", forecast.model, stop_text(forecast))?;
+    let closed = forecast.stop == Stop::ClosedForm;
+    let width = (0..input.actors.len()).map(|a| prepared.actor_name(a).chars().count()).max().unwrap_or(0);
+    let first = &forecast.trajectory[0];
+    let last = &forecast.trajectory[forecast.trajectory.len() - 1];
+    for (k, scale) in input.issues.iter().enumerate() {
+        writeln!(out, "\n{} ({})", scale.name, scale.id)?;
+        writeln!(out, "  scale     {}", scale_text(scale))?;
+        writeln!(out, "  forecast  {}", outcome_text(scale, forecast.outcome[k]))?;
+        writeln!(out, "  {}", if closed { "positions" } else { "positions, start → final" })?;
+        for a in 0..input.actors.len() {
+            let name = prepared.actor_name(a);
+            let start = position_text(scale, first[a][k]);
+            if closed {
+                writeln!(out, "    {name:<width$}  {start}")?;
+            } else {
+                writeln!(out, "    {name:<width$}  {start} → {}", position_text(scale, last[a][k]))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "0–12: months from the agreement …", or "0 NATO membership · 1 … · 2 …".
+fn scale_text(scale: &Scale) -> String {
+    match &scale.options {
+        Some(options) => options.iter().enumerate().map(|(i, o)| format!("{i} {o}")).collect::<Vec<_>>().join(" · "),
+        None => {
+            let range = format!("{}–{}", trim_number(&scale.min.to_string()), trim_number(&scale.max.to_string()));
+            match &scale.unit {
+                Some(unit) => format!("{range}: {unit}"),
+                None => range,
+            }
+        }
+    }
+}
+
+/// The forecast on one issue: "2.61", or "1.23, nearest option: NATO
+/// membership deferred".
+fn outcome_text(scale: &Scale, x: f64) -> String {
+    let value = fmt_units(scale, scale.denormalise(x));
+    match scale.nearest_option(x) {
+        Some(option) => format!("{value}, nearest option: {option}"),
+        None => value,
+    }
+}
+
+/// An actor's position: "75", "1 NATO membership deferred", or "1.37 (≈ NATO
+/// membership deferred)" between options.
+fn position_text(scale: &Scale, x: f64) -> String {
+    let units = scale.denormalise(x);
+    let value = fmt_units(scale, units);
+    match scale.nearest_option(x) {
+        Some(option) if (units - units.round()).abs() < 1e-9 => format!("{value} {option}"),
+        Some(option) => format!("{value} (≈ {option})"),
+        None => value,
+    }
+}
+
+/// Decimals that show a value on a scale of this span to about four
+/// significant digits of the span: 1 on 0–100, 2 on 0–12, 3 on 0–2.
+fn decimals(span: f64) -> usize {
+    if span.is_finite() && span > 0.0 { (3.0 - span.log10().floor()).clamp(0.0, 8.0) as usize } else { 3 }
+}
+
+/// A value in an issue's units, trailing zeros dropped: "2.61", "75", "0".
+pub(crate) fn fmt_units(scale: &Scale, value: f64) -> String {
+    fmt_decimals(value, decimals(scale.span()))
+}
+
+fn fmt_decimals(value: f64, decimals: usize) -> String {
+    trim_number(&format!("{value:.decimals$}"))
+}
+
+/// "2.500" as "2.5", "3.000" as "3", "-0.00" as "0".
+fn trim_number(text: &str) -> String {
+    let t = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text };
+    if t == "-0" { "0".to_owned() } else { t.to_owned() }
+}
+
+/// `model,round,actor,issue,position`, positions in the issue's units.
+fn write_trajectory_csv(out: &mut impl Write, input: &Input, forecast: &Forecast) -> io::Result<()> {
+    writeln!(out, "model,round,actor,issue,position")?;
+    for (r, round) in forecast.trajectory.iter().enumerate() {
+        for (actor, positions) in input.actors.iter().zip(round) {
+            for (scale, &x) in input.issues.iter().zip(positions) {
+                let (model, actor, issue) = (csv_field(forecast.model), csv_field(&actor.id), csv_field(&scale.id));
+                writeln!(out, "{model},{r},{actor},{issue},{}", scale.denormalise(x))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+fn write_compare(
+    out: &mut impl Write,
+    prepared: &Prepared,
+    results: &[(ModelArg, Result<Forecast, ForecastError>)],
+) -> io::Result<()> {
+    let input = &prepared.input;
+    let title = format!("{}: every model's forecast, in each issue's units", prepared.loaded.scenario.name);
+    writeln!(out, "{title}")?;
+    writeln!(out, "{}", "=".repeat(title.chars().count()))?;
+    let names: Vec<&str> = results.iter().map(|(m, _)| model(*m).name()).collect();
+    let cells: Vec<Vec<String>> = input
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, scale)| {
+            results
+                .iter()
+                .map(|(_, r)| match r {
+                    Ok(f) => fmt_units(scale, scale.denormalise(f.outcome[k])),
+                    Err(_) => "—".to_owned(),
+                })
+                .collect()
+        })
+        .collect();
+    let issue_width = input.issues.iter().map(|i| i.id.chars().count()).max().unwrap_or(0).max("issue".len());
+    let widths: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .map(|(m, name)| cells.iter().map(|row| row[m].chars().count()).chain([name.len()]).max().unwrap_or(0))
+        .collect();
+    write!(out, "\n{:<issue_width$}", "issue")?;
+    for (name, w) in names.iter().zip(&widths) {
+        write!(out, "  {name:>w$}")?;
+    }
+    writeln!(out)?;
+    for (scale, row) in input.issues.iter().zip(&cells) {
+        write!(out, "{:<issue_width$}", scale.id)?;
+        for (cell, &w) in row.iter().zip(&widths) {
+            // Right-aligned by characters: `{:>w$}` counts chars, so "—" lines up.
+            write!(out, "  {cell:>w$}")?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "\nIssues")?;
+    for scale in &input.issues {
+        writeln!(out, "  {}: {} ({})", scale.id, scale.name, scale_text(scale))?;
+    }
+    let notes: Vec<String> = results
+        .iter()
+        .filter_map(|(m, r)| {
+            let name = model(*m).name();
+            match r {
+                Err(e) => Some(format!("{name}: no forecast: {e}")),
+                Ok(f) if f.stop != Stop::ClosedForm => Some(format!("{name}: {}", stop_text(f))),
+                Ok(_) => None,
+            }
+        })
+        .collect();
+    if !notes.is_empty() {
+        writeln!(out, "\nNotes")?;
+        for note in notes {
+            writeln!(out, "  - {note}")?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------- forecast JSON
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    capability: f64,
+}
+
+#[derive(Serialize)]
+struct ScaleJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    min: f64,
+    max: f64,
+    unit: Option<&'a str>,
+    options: Option<&'a [String]>,
+}
+
+fn actors_json(prepared: &Prepared) -> Vec<ActorJson<'_>> {
+    prepared
+        .input
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(a, actor)| ActorJson { id: &actor.id, name: prepared.actor_name(a), capability: actor.capability })
+        .collect()
+}
+
+fn scales_json(input: &Input) -> Vec<ScaleJson<'_>> {
+    input
+        .issues
+        .iter()
+        .map(|s| ScaleJson {
+            id: &s.id,
+            name: &s.name,
+            min: s.min,
+            max: s.max,
+            unit: s.unit.as_deref(),
+            options: s.options.as_deref(),
+        })
+        .collect()
+}
+
+/// `{ issue id: value }`, in the issue's units or normalised.
+struct OutcomeJson<'a> {
+    input: &'a Input,
+    outcome: &'a [f64],
+    units: bool,
+}
+
+impl Serialize for OutcomeJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.input
+                .issues
+                .iter()
+                .zip(self.outcome)
+                .map(|(s, &x)| (&s.id, if self.units { s.denormalise(x) } else { x })),
+        )
+    }
+}
+
+/// `{ issue id: option }` for the ordered discrete issues.
+struct NearestJson<'a> {
+    input: &'a Input,
+    outcome: &'a [f64],
+}
+
+impl Serialize for NearestJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.input.issues.iter().zip(self.outcome).filter_map(|(s, &x)| s.nearest_option(x).map(|o| (&s.id, o))),
+        )
+    }
+}
+
+/// `trajectory[round][actor][issue]`, in the issue's units or normalised.
+struct TrajectoryJson<'a> {
+    input: &'a Input,
+    trajectory: &'a [Vec<Vec<f64>>],
+    units: bool,
+}
+
+impl Serialize for TrajectoryJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.trajectory.iter().map(|round| RoundJson { outer: self, round }))
+    }
+}
+
+struct RoundJson<'a> {
+    outer: &'a TrajectoryJson<'a>,
+    round: &'a [Vec<f64>],
+}
+
+impl Serialize for RoundJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.round.iter().map(|positions| PositionsJson { outer: self.outer, positions }))
+    }
+}
+
+struct PositionsJson<'a> {
+    outer: &'a TrajectoryJson<'a>,
+    positions: &'a [f64],
+}
+
+impl Serialize for PositionsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (input, units) = (self.outer.input, self.outer.units);
+        serializer.collect_seq(
+            input.issues.iter().zip(self.positions).map(|(s, &x)| if units { s.denormalise(x) } else { x }),
+        )
+    }
+}
+
+/// The `forecast --json` object; also `sensitivity --json`'s `base`, without
+/// the scenario's name and the warnings (`top_level: false`).
+struct ForecastJson<'a> {
+    prepared: &'a Prepared,
+    forecast: &'a Forecast,
+    top_level: bool,
+}
+
+impl Serialize for ForecastJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (input, f) = (&self.prepared.input, self.forecast);
+        let mut map = serializer.serialize_map(None)?;
+        if self.top_level {
+            map.serialize_entry("scenario", &self.prepared.loaded.scenario.name)?;
+        }
+        map.serialize_entry("model", f.model)?;
+        map.serialize_entry("stop", &f.stop)?;
+        map.serialize_entry("rounds", &f.rounds())?;
+        map.serialize_entry("actors", &actors_json(self.prepared))?;
+        map.serialize_entry("issues", &scales_json(input))?;
+        map.serialize_entry("outcome", &OutcomeJson { input, outcome: &f.outcome, units: true })?;
+        map.serialize_entry("outcome_normalised", &OutcomeJson { input, outcome: &f.outcome, units: false })?;
+        map.serialize_entry("nearest_option", &NearestJson { input, outcome: &f.outcome })?;
+        map.serialize_entry("trajectory", &TrajectoryJson { input, trajectory: &f.trajectory, units: true })?;
+        map.serialize_entry(
+            "trajectory_normalised",
+            &TrajectoryJson { input, trajectory: &f.trajectory, units: false },
+        )?;
+        if self.top_level {
+            map.serialize_entry("warnings", &warnings_json(&self.prepared.loaded))?;
+        }
+        map.end()
+    }
+}
+
+fn warnings_json(loaded: &LoadedScenario) -> Vec<&str> {
+    loaded.warnings.iter().map(|w| w.message.as_str()).collect()
+}
+
+/// The `forecast --compare --json` object.
+struct CompareJson<'a> {
+    prepared: &'a Prepared,
+    results: &'a [(ModelArg, Result<Forecast, ForecastError>)],
+}
+
+impl Serialize for CompareJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let input = &self.prepared.input;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scenario", &self.prepared.loaded.scenario.name)?;
+        map.serialize_entry("actors", &actors_json(self.prepared))?;
+        map.serialize_entry("issues", &scales_json(input))?;
+        map.serialize_entry("models", &ModelsJson { input, results: self.results })?;
+        map.serialize_entry("warnings", &warnings_json(&self.prepared.loaded))?;
+        map.end()
+    }
+}
+
+struct ModelsJson<'a> {
+    input: &'a Input,
+    results: &'a [(ModelArg, Result<Forecast, ForecastError>)],
+}
+
+impl Serialize for ModelsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.results.iter().map(|(m, result)| (model(*m).name(), ModelResultJson { input: self.input, result })),
+        )
+    }
+}
+
+struct ModelResultJson<'a> {
+    input: &'a Input,
+    result: &'a Result<Forecast, ForecastError>,
+}
+
+impl Serialize for ModelResultJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let input = self.input;
+        let mut map = serializer.serialize_map(None)?;
+        match self.result {
+            Ok(f) => {
+                map.serialize_entry("stop", &f.stop)?;
+                map.serialize_entry("rounds", &f.rounds())?;
+                map.serialize_entry("outcome", &OutcomeJson { input, outcome: &f.outcome, units: true })?;
+                map.serialize_entry("outcome_normalised", &OutcomeJson { input, outcome: &f.outcome, units: false })?;
+                map.serialize_entry("nearest_option", &NearestJson { input, outcome: &f.outcome })?;
+            }
+            Err(e) => map.serialize_entry("error", &e.to_string())?,
+        }
+        map.end()
+    }
+}
+
+// -------------------------------------------------------------- sensitivity
+
+/// The draws and outcomes a run keeps (`runs × (inputs + issues) × 8`
+/// bytes, as the library documents) may take at most this much; the rank
+/// correlations need about as much again.
+const MAX_KEPT_BYTES: u128 = 2 << 30;
+
+/// Set by Ctrl-C; a second Ctrl-C exits at once.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// `detente sensitivity`.
+pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
+    // First, so that a Ctrl-C at any point reaches the handler.
+    ctrlc::set_handler(|| {
+        if CANCEL.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(CANCELLED_EXIT));
+        }
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    if args.runs == 0 {
+        bail!("--runs 0: a sensitivity analysis needs at least one run");
+    }
+    if args.bins == 0 {
+        bail!("--bins 0: a histogram needs at least one bin");
+    }
+    if let Some(path) = &args.plot {
+        PictureFormat::of(path)?;
+    }
+    let prepared = Prepared::new(&args.file, args.scenario.strict_weights)?;
+    let input = &prepared.input;
+    let per_run = (input.actors.len() * (1 + 2 * input.issues.len()) + input.issues.len()) as u128 * 8;
+    if args.runs as u128 * per_run > MAX_KEPT_BYTES {
+        bail!(
+            "--runs {}: the runs' draws and outcomes would take {:.1} GiB ({per_run} bytes a run for this scenario); \
+             at most {} runs fit in the {} GiB this command allows",
+            args.runs,
+            (args.runs as u128 * per_run) as f64 / f64::from(1u32 << 30),
+            MAX_KEPT_BYTES / per_run,
+            MAX_KEPT_BYTES >> 30
+        );
+    }
+    let defaults = SensitivityOptions::default();
+    let options = SensitivityOptions {
+        runs: args.runs,
+        seed: args.run.seed,
+        position: args.position_spread.unwrap_or(defaults.position),
+        salience: args.salience_spread.unwrap_or(defaults.salience),
+        capability: args.capability_spread.unwrap_or(defaults.capability),
+        bins: args.bins,
+        ..defaults
+    };
+    let chosen = model(args.model);
+
+    let bar = progress_bar(args.runs);
+    let result = sensitivity::run(
+        input,
+        &chosen,
+        &forecast_options(&args.run),
+        &options,
+        &|completed| bar.set_position(completed as u64),
+        &CANCEL,
+    );
+    bar.finish_and_clear();
+    let result = match result {
+        Ok(result) => result,
+        Err(SensitivityError::Cancelled { completed, runs }) => return Err(Cancelled { completed, runs }.into()),
+        Err(error) => {
+            return Err(error).with_context(|| {
+                format!("cannot run the {} model's sensitivity analysis of {}", chosen.name(), args.file.display())
+            });
+        }
+    };
+
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer_pretty(
+            &mut out,
+            &SensitivityJson { prepared: &prepared, result: &result, options: &options },
+        )?;
+        writeln!(out)?;
+    } else {
+        print_warnings(&prepared.loaded);
+        write_sensitivity(&mut out, &prepared, &result, &options, args.top)?;
+    }
+    if let Some(path) = &args.plot {
+        let title = format!("{}: sensitivity of the {} forecast", prepared.loaded.scenario.name, result.model);
+        let labels: Vec<String> = result.inputs.iter().map(|i| input_label(&prepared, i)).collect();
+        forecast_plot::plot_tornado(&title, input, &result, &labels, args.top, path)
+            .with_context(|| format!("cannot draw {}", path.display()))?;
+        if !args.json {
+            writeln!(out, "\nPicture written to {}", path.display())?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// A bar on stderr while stderr is a terminal, hidden otherwise. The tornado's
+/// forecasts run first and are not counted.
+fn progress_bar(runs: usize) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(runs as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs, {per_sec}, {eta} left (Ctrl-C stops)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// "Russia · capability", "Russia · position on territory".
+fn input_label(prepared: &Prepared, input: &UncertainInput) -> String {
+    let actor = prepared.actor_name(input.actor_index);
+    let issue = input.issue.as_deref().unwrap_or("");
+    match input.parameter {
+        Parameter::Capability => format!("{actor} · capability"),
+        Parameter::Position => format!("{actor} · position on {issue}"),
+        Parameter::Salience => format!("{actor} · salience on {issue}"),
+    }
+}
+
+fn write_sensitivity(
+    out: &mut impl Write,
+    prepared: &Prepared,
+    result: &Sensitivity,
+    options: &SensitivityOptions,
+    top: usize,
+) -> io::Result<()> {
+    let (s, input) = (&prepared.loaded.scenario, &prepared.input);
+    let title = format!("Sensitivity of the {} forecast: {}", result.model, s.name);
+    writeln!(out, "{title}")?;
+    writeln!(out, "{}", "=".repeat(title.chars().count()))?;
+    let from_scenario = result.inputs.iter().filter(|i| i.source == SpreadSource::Scenario).count();
+    writeln!(
+        out,
+        "{} Monte Carlo runs, seed {}; {} uncertain inputs ({from_scenario} with the scenario's spread, the others \
+         position {}, salience {}, capability {})",
+        group_thousands(result.runs),
+        result.seed,
+        result.inputs.len(),
+        spread_text(options.position),
+        spread_text(options.salience),
+        spread_text(options.capability),
+    )?;
+    writeln!(out, "Tornado: each input alone at its low and high value, the issue's forecast then (low … high).")?;
+    for (scale, issue) in input.issues.iter().zip(&result.issues) {
+        write_issue_sensitivity(out, prepared, result, scale, issue, top)?;
+    }
+    Ok(())
+}
+
+fn write_issue_sensitivity(
+    out: &mut impl Write,
+    prepared: &Prepared,
+    result: &Sensitivity,
+    scale: &Scale,
+    issue: &IssueSensitivity,
+    top: usize,
+) -> io::Result<()> {
+    let units = |x: f64| fmt_units(scale, scale.denormalise(x));
+    let spread = |x: f64| fmt_units(scale, x * scale.span());
+    writeln!(out, "\n{} ({})", scale.name, scale.id)?;
+    if scale.options.is_some() {
+        writeln!(out, "  scale      {}", scale_text(scale))?;
+    }
+    writeln!(
+        out,
+        "  base       {}   mean {}   sd {}   range {} … {}",
+        outcome_text(scale, issue.base),
+        units(issue.mean),
+        spread(issue.std_dev),
+        units(issue.min),
+        units(issue.max)
+    )?;
+    let quantiles: Vec<String> =
+        issue.quantiles.iter().map(|q| format!("{}% {}", fmt_decimals(q.p * 100.0, 1), units(q.value))).collect();
+    writeln!(out, "  quantiles  {}", quantiles.join(" · "))?;
+    if let Some((line, low, high)) = sparkline(&issue.histogram) {
+        writeln!(out, "  histogram  {} {line} {}", units(low), units(high))?;
+    }
+    let bars: Vec<&TornadoBar> = issue.tornado.iter().filter(|b| b.swing > 0.0).take(top).collect();
+    if top == 0 {
+        return Ok(());
+    }
+    if bars.is_empty() {
+        writeln!(out, "  no single input moves this forecast at its low or high value")?;
+        return Ok(());
+    }
+    writeln!(out, "  largest swings")?;
+    for bar in bars {
+        let rho = bar.rank_correlation.map_or_else(|| "–".to_owned(), |r| format!("{r:.2}"));
+        writeln!(
+            out,
+            "    {}: {} … {}, swing {}, ρ = {rho}",
+            input_label(prepared, &result.inputs[bar.input]),
+            units(bar.low),
+            units(bar.high),
+            spread(bar.swing),
+        )?;
+    }
+    Ok(())
+}
+
+/// The occupied part of a histogram over `[0, 1]` as block characters, at
+/// most 40 wide, with the normalised edges of what it shows.
+fn sparkline(counts: &[u64]) -> Option<(String, f64, f64)> {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let first = counts.iter().position(|&c| c > 0)?;
+    let last = counts.iter().rposition(|&c| c > 0)?;
+    let group = (last - first + 1).div_ceil(40);
+    let groups: Vec<u64> = counts[first..=last].chunks(group).map(|c| c.iter().sum()).collect();
+    let max = groups.iter().copied().max()?.max(1) as f64;
+    let line = groups
+        .iter()
+        .map(|&c| if c == 0 { ' ' } else { BLOCKS[((c as f64 / max) * 7.0).round().clamp(0.0, 7.0) as usize] })
+        .collect();
+    let bins = counts.len() as f64;
+    let high = ((first + groups.len() * group) as f64 / bins).min(1.0);
+    Some((line, first as f64 / bins, high))
+}
+
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+// -------------------------------------------------------- sensitivity JSON
+
+/// The `sensitivity --json` object.
+struct SensitivityJson<'a> {
+    prepared: &'a Prepared,
+    result: &'a Sensitivity,
+    options: &'a SensitivityOptions,
+}
+
+#[derive(Serialize)]
+struct DefaultSpreadsJson {
+    position: Spread,
+    salience: Spread,
+    capability: Spread,
+}
+
+impl Serialize for SensitivityJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (prepared, result, options) = (self.prepared, self.result, self.options);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scenario", &prepared.loaded.scenario.name)?;
+        map.serialize_entry("model", result.model)?;
+        map.serialize_entry("runs", &result.runs)?;
+        map.serialize_entry("seed", &result.seed)?;
+        map.serialize_entry(
+            "default_spreads",
+            &DefaultSpreadsJson {
+                position: options.position,
+                salience: options.salience,
+                capability: options.capability,
+            },
+        )?;
+        map.serialize_entry("base", &ForecastJson { prepared, forecast: &result.base, top_level: false })?;
+        map.serialize_entry("inputs", &result.inputs)?;
+        map.serialize_entry("issues", &IssuesSensitivityJson { prepared, result })?;
+        map.serialize_entry("warnings", &warnings_json(&prepared.loaded))?;
+        map.end()
+    }
+}
+
+struct IssuesSensitivityJson<'a> {
+    prepared: &'a Prepared,
+    result: &'a Sensitivity,
+}
+
+impl Serialize for IssuesSensitivityJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.prepared.input.issues.iter().zip(&self.result.issues).map(|(scale, issue)| IssueSensitivityJson {
+                result: self.result,
+                scale,
+                issue,
+            }),
+        )
+    }
+}
+
+struct IssueSensitivityJson<'a> {
+    result: &'a Sensitivity,
+    scale: &'a Scale,
+    issue: &'a IssueSensitivity,
+}
+
+#[derive(Serialize)]
+struct QuantileJson {
+    p: f64,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct NormalisedJson<'a> {
+    base: f64,
+    mean: f64,
+    std_dev: f64,
+    min: f64,
+    max: f64,
+    quantiles: &'a [sensitivity::Quantile],
+}
+
+impl Serialize for IssueSensitivityJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (scale, issue) = (self.scale, self.issue);
+        let units = |x: f64| scale.denormalise(x);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &scale.id)?;
+        map.serialize_entry("name", &scale.name)?;
+        map.serialize_entry("base", &units(issue.base))?;
+        map.serialize_entry("mean", &units(issue.mean))?;
+        map.serialize_entry("std_dev", &(issue.std_dev * scale.span()))?;
+        map.serialize_entry("min", &units(issue.min))?;
+        map.serialize_entry("max", &units(issue.max))?;
+        let quantiles: Vec<QuantileJson> =
+            issue.quantiles.iter().map(|q| QuantileJson { p: q.p, value: units(q.value) }).collect();
+        map.serialize_entry("quantiles", &quantiles)?;
+        map.serialize_entry("histogram", &HistogramJson { scale, counts: &issue.histogram })?;
+        map.serialize_entry("tornado", &TornadoJson { result: self.result, scale, bars: &issue.tornado })?;
+        map.serialize_entry(
+            "normalised",
+            &NormalisedJson {
+                base: issue.base,
+                mean: issue.mean,
+                std_dev: issue.std_dev,
+                min: issue.min,
+                max: issue.max,
+                quantiles: &issue.quantiles,
+            },
+        )?;
+        map.end()
+    }
+}
+
+/// `{ "edges": [bins + 1 values in the issue's units], "counts": [bins] }`.
+struct HistogramJson<'a> {
+    scale: &'a Scale,
+    counts: &'a [u64],
+}
+
+impl Serialize for HistogramJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let bins = self.counts.len();
+        let edges: Vec<f64> = (0..=bins).map(|i| self.scale.denormalise(i as f64 / bins as f64)).collect();
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("edges", &edges)?;
+        map.serialize_entry("counts", self.counts)?;
+        map.end()
+    }
+}
+
+struct TornadoJson<'a> {
+    result: &'a Sensitivity,
+    scale: &'a Scale,
+    bars: &'a [TornadoBar],
+}
+
+#[derive(Serialize)]
+struct BarJson<'a> {
+    input: usize,
+    actor: &'a str,
+    parameter: Parameter,
+    issue: Option<&'a str>,
+    low: f64,
+    high: f64,
+    swing: f64,
+    rank_correlation: Option<f64>,
+}
+
+impl Serialize for TornadoJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let scale = self.scale;
+        serializer.collect_seq(self.bars.iter().map(|bar| {
+            let input = &self.result.inputs[bar.input];
+            BarJson {
+                input: bar.input,
+                actor: &input.actor,
+                parameter: input.parameter,
+                issue: input.issue.as_deref(),
+                low: scale.denormalise(bar.low),
+                high: scale.denormalise(bar.high),
+                swing: bar.swing * scale.span(),
+                rank_correlation: bar.rank_correlation,
+            }
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreads_parse_in_percent() {
+        for (text, spread) in [
+            ("5%", Spread::Uniform(0.05)),
+            ("u5", Spread::Uniform(0.05)),
+            ("U5%", Spread::Uniform(0.05)),
+            ("±2.5%", Spread::Uniform(0.025)),
+            ("5", Spread::Uniform(0.05)),
+            ("n3", Spread::Normal(0.03)),
+            ("n3%", Spread::Normal(0.03)),
+            ("0", Spread::Uniform(0.0)),
+            ("fixed", Spread::Fixed),
+            ("Fixed", Spread::Fixed),
+        ] {
+            assert_eq!(parse_spread(text), Ok(spread), "{text}");
+        }
+        for bad in ["", "x5", "u", "n-3", "-1%", "5%%", "nan", "inf", "u5 %x", "n"] {
+            assert!(parse_spread(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn spreads_print_as_they_parse() {
+        for text in ["u5%", "n3%", "u12.5%", "fixed", "u0%"] {
+            assert_eq!(spread_text(parse_spread(text).expect("valid")), text);
+        }
+    }
+
+    #[test]
+    fn help_states_the_library_defaults() {
+        let d = SensitivityOptions::default();
+        assert_eq!(spread_text(d.position), "u5%");
+        assert_eq!(spread_text(d.salience), "u10%");
+        assert_eq!(spread_text(d.capability), "u10%");
+        assert!(SPREAD_HELP.contains("u5% (position), u10 (salience) and u10% (capability)"));
+    }
+
+    #[test]
+    fn numbers_show_four_digits_of_the_span() {
+        assert_eq!(decimals(100.0), 1);
+        assert_eq!(decimals(12.0), 2);
+        assert_eq!(decimals(2.0), 3);
+        assert_eq!(fmt_decimals(2.6129, 2), "2.61");
+        assert_eq!(fmt_decimals(75.0, 1), "75");
+        assert_eq!(fmt_decimals(-0.0001, 2), "0");
+        assert_eq!(trim_number("100"), "100");
+    }
+
+    #[test]
+    fn sparklines_show_the_occupied_bins() {
+        let mut counts = vec![0u64; 100];
+        counts[40] = 1;
+        counts[41] = 8;
+        counts[43] = 4;
+        let (line, low, high) = sparkline(&counts).expect("non-empty");
+        assert_eq!(line, "▂█ ▅");
+        assert_eq!((low, high), (0.40, 0.44));
+        assert_eq!(sparkline(&[0, 0]), None);
+        let wide: Vec<u64> = (0..100).map(|i| u64::from(i % 2 == 0)).collect();
+        let (line, low, high) = sparkline(&wide).expect("non-empty");
+        assert!(line.chars().count() <= 40, "{line}");
+        assert_eq!((low, high), (0.0, 0.99));
+    }
+
+    #[test]
+    fn cancellation_reads_as_the_brief_says() {
+        assert_eq!(Cancelled { completed: 12, runs: 100 }.to_string(), "cancelled after 12 of 100 runs");
+    }
+}

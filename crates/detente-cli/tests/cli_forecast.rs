@@ -1,0 +1,407 @@
+//! `detente forecast` and `detente sensitivity`, run as the real binary on
+//! real files. Expected forecasts are computed here from the scenario file's
+//! own numbers, independently of detente-forecast.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; the panic message says where
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const SEED: &str = "scenarios/riyadh-2025.toml";
+const MODELS: [&str; 6] = ["compromise", "median", "nash", "weighted-nash", "eu", "smp"];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> Value {
+    let o = detente(args);
+    assert!(o.status.success(), "detente {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("stdout is one JSON object")
+}
+
+fn temp_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("detente-cli-forecast-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+/// One issue of the seed case as its TOML file writes it.
+#[derive(Debug)]
+struct Issue {
+    id: String,
+    options: Option<Vec<String>>,
+}
+
+/// Per issue, every actor's (capability × salience, position in the issue's
+/// units), read from the TOML file with the format's defaults (capability 1;
+/// an issue left out of `salience` weighs 0).
+fn seed_case_weights() -> Vec<(Issue, Vec<(f64, f64)>)> {
+    let text = std::fs::read_to_string(repo().join(SEED)).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap();
+    let issues: Vec<Issue> = doc["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| Issue {
+            id: i["id"].as_str().unwrap().to_owned(),
+            options: i
+                .get("options")
+                .map(|o| o.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect::<Vec<_>>()),
+        })
+        .collect();
+    let actors = doc["actors"].as_array().unwrap();
+    issues
+        .into_iter()
+        .map(|issue| {
+            let weights = actors
+                .iter()
+                .filter_map(|actor| {
+                    let capability = actor.get("capability").map_or(1.0, number);
+                    let preferences = &actor["preferences"];
+                    let salience = preferences["salience"].get(&issue.id).map_or(0.0, number);
+                    let position = preferences["position"].get(&issue.id)?;
+                    let x = match (&issue.options, position.as_str()) {
+                        (Some(options), Some(name)) => options.iter().position(|o| o == name).unwrap() as f64,
+                        _ => number(position),
+                    };
+                    Some((capability * salience, x))
+                })
+                .collect();
+            (issue, weights)
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+#[test]
+fn compromise_is_the_weighted_mean_on_every_issue_of_the_seed_case() {
+    let v = json(&["forecast", SEED, "--model", "compromise", "--json"]);
+    let issues = seed_case_weights();
+    assert_eq!(v["outcome"].as_object().unwrap().len(), issues.len());
+    for (issue, weights) in &issues {
+        let (num, den) = weights.iter().fold((0.0, 0.0), |(n, d), &(w, x)| (n + w * x, d + w));
+        let expected = num / den;
+        let got = v["outcome"][&issue.id].as_f64().unwrap();
+        assert!(close(got, expected), "{}: {got} ≠ Σ c·s·x / Σ c·s = {expected}", issue.id);
+    }
+    // The report shows it in the issue's units: territory, 0–100, one decimal.
+    let (_, territory) = issues.iter().find(|(i, _)| i.id == "territory").unwrap();
+    let (num, den) = territory.iter().fold((0.0, 0.0), |(n, d), &(w, x)| (n + w * x, d + w));
+    let text = stdout(&detente(&["forecast", SEED, "--model", "compromise"]));
+    let line = format!("forecast  {}", format!("{:.1}", num / den).trim_end_matches(".0"));
+    assert!(text.contains(&line), "missing {line:?} in\n{text}");
+    assert!(text.contains("nearest option:"), "{text}");
+}
+
+#[test]
+fn median_is_the_weighted_median_on_every_issue_of_the_seed_case() {
+    let v = json(&["forecast", SEED, "--model", "median", "--json"]);
+    for (issue, weights) in seed_case_weights() {
+        let mut points: Vec<(f64, f64)> = weights.into_iter().filter(|&(w, _)| w > 0.0).collect();
+        points.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let total: f64 = points.iter().map(|p| p.0).sum();
+        let mut cumulative = 0.0;
+        let expected = points
+            .iter()
+            .find(|&&(w, _)| {
+                cumulative += w;
+                cumulative >= total / 2.0 * (1.0 - 1e-12)
+            })
+            .unwrap()
+            .1;
+        assert_eq!(v["outcome"][&issue.id].as_f64().unwrap(), expected, "{}", issue.id);
+        if let Some(options) = &issue.options {
+            assert_eq!(v["nearest_option"][&issue.id], options[expected as usize].as_str(), "{}", issue.id);
+        }
+    }
+}
+
+#[test]
+fn forecast_json_has_the_documented_keys() {
+    let v = json(&["forecast", SEED, "--json"]);
+    for key in [
+        "scenario",
+        "model",
+        "stop",
+        "rounds",
+        "actors",
+        "issues",
+        "outcome",
+        "outcome_normalised",
+        "nearest_option",
+        "trajectory",
+        "trajectory_normalised",
+        "warnings",
+    ] {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(v["model"], "compromise");
+    assert_eq!(v["stop"], "closed-form");
+    assert_eq!(v["rounds"], 0);
+    assert_eq!(v["actors"][1]["id"], "russia");
+    assert_eq!(v["actors"][1]["name"], "Russia");
+    assert_eq!(v["issues"][2]["id"], "alliance");
+    assert_eq!(v["issues"][2]["options"][2], "permanent neutrality");
+    // Units and normalised agree through each issue's scale.
+    for issue in v["issues"].as_array().unwrap() {
+        let id = issue["id"].as_str().unwrap();
+        let (min, max) = (issue["min"].as_f64().unwrap(), issue["max"].as_f64().unwrap());
+        let x = v["outcome_normalised"][id].as_f64().unwrap();
+        assert!(close(v["outcome"][id].as_f64().unwrap(), min + x * (max - min)), "{id}");
+        assert_eq!(v["nearest_option"].get(id).is_some(), issue["options"].is_array(), "{id}");
+    }
+    // Round 0 is the input: Russia wants all the territory (100 on 0–100).
+    assert_eq!(v["trajectory"][0][1][1].as_f64(), Some(100.0));
+    assert_eq!(v["trajectory_normalised"][0][1][1].as_f64(), Some(1.0));
+}
+
+#[test]
+fn csv_has_a_row_per_round_actor_and_issue() {
+    let mut checked = 0;
+    for model in MODELS {
+        let o = detente(&["forecast", SEED, "--model", model, "--json"]);
+        if !o.status.success() {
+            // A model that cannot forecast this case says so; its CSV fails the same way.
+            assert_eq!(detente(&["forecast", SEED, "--model", model, "--csv"]).status.code(), Some(2), "{model}");
+            continue;
+        }
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rounds = v["rounds"].as_u64().unwrap() as usize;
+        let text = stdout(&detente(&["forecast", SEED, "--model", model, "--csv"]));
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("model,round,actor,issue,position"));
+        let rows: Vec<&str> = lines.collect();
+        let (actors, issues) = (v["actors"].as_array().unwrap(), v["issues"].as_array().unwrap());
+        assert_eq!((actors.len(), issues.len()), (5, 9));
+        assert_eq!(rows.len(), (rounds + 1) * actors.len() * issues.len(), "{model}");
+        assert!(rows.iter().all(|r| r.starts_with(&format!("{model},"))), "{model}");
+        let last = rows.last().unwrap();
+        let (actor, issue) =
+            (actors[actors.len() - 1]["id"].as_str().unwrap(), issues[issues.len() - 1]["id"].as_str().unwrap());
+        assert!(last.starts_with(&format!("{model},{rounds},{actor},{issue},")), "{model}: {last}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "at least compromise and median forecast the seed case");
+    let text = stdout(&detente(&["forecast", SEED, "--csv"]));
+    assert!(text.contains("\ncompromise,0,russia,territory,100\n"), "{text}");
+    assert!(text.contains("\ncompromise,0,ukraine,alliance,0\n"), "option index in issue units: {text}");
+}
+
+#[test]
+fn plots_write_valid_svg_and_png() {
+    for ext in ["svg", "png"] {
+        let out = temp_path(&format!("trajectories.{ext}"));
+        let o = detente(&["forecast", SEED, "--plot", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("Picture written to"));
+        let tornado = temp_path(&format!("tornado.{ext}"));
+        let o = detente(&["sensitivity", SEED, "--runs", "50", "--plot", tornado.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        for path in [&out, &tornado] {
+            let bytes = std::fs::read(path).unwrap();
+            match ext {
+                "svg" => {
+                    let svg = String::from_utf8(bytes).unwrap();
+                    assert!(svg.contains("<svg"), "{}", path.display());
+                    assert!(svg.contains("Territory"), "a panel per issue: {}", path.display());
+                    assert!(svg.contains("Russia"), "actors are named: {}", path.display());
+                }
+                _ => assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", path.display()),
+            }
+        }
+    }
+    let o = detente(&["forecast", SEED, "--plot", temp_path("x.pdf").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("*.svg or *.png"), "{}", stderr(&o));
+}
+
+#[test]
+fn compare_lists_every_model() {
+    let o = detente(&["forecast", SEED, "--compare"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let header = text.lines().find(|l| l.starts_with("issue ")).unwrap();
+    for model in MODELS {
+        assert!(header.split_whitespace().any(|w| w == model), "{model} missing from {header:?}");
+    }
+    for issue in ["ceasefire", "territory", "relations"] {
+        assert!(text.lines().any(|l| l.starts_with(issue)), "row {issue} missing:\n{text}");
+    }
+
+    let v = json(&["forecast", SEED, "--compare", "--json"]);
+    let models = v["models"].as_object().unwrap();
+    assert_eq!(models.keys().map(String::as_str).collect::<Vec<_>>(), MODELS);
+    for (name, result) in models {
+        assert!(result["outcome"].is_object() || result["error"].is_string(), "{name}: {result}");
+        if let Some(error) = result["error"].as_str() {
+            assert!(text.contains(&format!("{name}: no forecast: {error}")), "{name}'s error is a note:\n{text}");
+        }
+    }
+    let single = json(&["forecast", SEED, "--model", "median", "--json"]);
+    assert_eq!(models["median"]["outcome"], single["outcome"]);
+}
+
+#[test]
+fn sensitivity_is_reproducible_from_its_seed() {
+    let args = |seed: &'static str| ["sensitivity", SEED, "--runs", "300", "--seed", seed, "--json"];
+    let first = detente(&args("7"));
+    assert!(first.status.success(), "{}", stderr(&first));
+    let again = detente(&args("7"));
+    assert_eq!(first.stdout, again.stdout, "the same seed gives the same JSON");
+    let other = detente(&args("8"));
+    assert_ne!(first.stdout, other.stdout, "another seed draws other inputs");
+
+    let v: Value = serde_json::from_slice(&first.stdout).unwrap();
+    for key in ["scenario", "model", "runs", "seed", "default_spreads", "base", "inputs", "issues", "warnings"] {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(v["runs"], 300);
+    assert_eq!(v["seed"], 7);
+    assert_eq!(v["default_spreads"]["position"]["uniform"].as_f64(), Some(0.05));
+    let issues = v["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 9);
+    let territory = &issues[1];
+    assert_eq!(territory["id"], "territory");
+    for key in ["base", "mean", "std_dev", "min", "max", "quantiles", "histogram", "tornado", "normalised"] {
+        assert!(territory.get(key).is_some(), "missing issue key {key}");
+    }
+    // In the issue's units: the base is the compromise forecast on 0–100.
+    assert_eq!(territory["base"], v["base"]["outcome"]["territory"]);
+    let counts: u64 = territory["histogram"]["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(counts, 300);
+    let edges = territory["histogram"]["edges"].as_array().unwrap();
+    assert_eq!((edges[0].as_f64(), edges[edges.len() - 1].as_f64()), (Some(0.0), Some(100.0)));
+    let bars = territory["tornado"].as_array().unwrap();
+    assert_eq!(bars.len(), v["inputs"].as_array().unwrap().len());
+    let swings: Vec<f64> = bars.iter().map(|b| b["swing"].as_f64().unwrap()).collect();
+    assert!(swings.windows(2).all(|w| w[0] >= w[1]), "largest swing first: {swings:?}");
+    let b = &bars[0];
+    assert!(close(b["swing"].as_f64().unwrap(), (b["high"].as_f64().unwrap() - b["low"].as_f64().unwrap()).abs()));
+}
+
+#[test]
+fn sensitivity_report_shows_distributions_and_the_largest_swings() {
+    let o = detente(&["sensitivity", SEED, "--runs", "200", "--seed", "3", "--top", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in
+        ["200 Monte Carlo runs, seed 3", "Territory (territory)", "quantiles  5% ", "histogram  ", "largest swings"]
+    {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let bar = text.lines().find(|l| l.contains(" · ") && l.contains("swing ")).unwrap();
+    assert!(bar.contains(" … ") && bar.contains("ρ = "), "{bar}");
+    // --top 2: at most two bars per issue.
+    let blocks: Vec<&str> = text.split("largest swings").skip(1).collect();
+    for block in blocks {
+        let bars = block.lines().skip(1).take_while(|l| l.starts_with("    ")).count();
+        assert!((1..=2).contains(&bars), "{block}");
+    }
+}
+
+#[test]
+fn spreads_change_the_spread_of_the_forecast() {
+    let sd = |extra: &[&str]| {
+        let mut args = vec!["sensitivity", SEED, "--runs", "300", "--json"];
+        args.extend_from_slice(extra);
+        json(&args)["issues"][1]["std_dev"].as_f64().unwrap()
+    };
+    let narrow = sd(&["--position-spread", "u1%", "--salience-spread", "u1", "--capability-spread", "fixed"]);
+    // Salience ±8 at most: the largest salience on `lng` is 10, and a run that draws every salience on an
+    // issue down to 0 has nothing to weigh there and fails the whole analysis.
+    let wide = sd(&["--position-spread", "n10%", "--salience-spread", "8%", "--capability-spread", "u30"]);
+    assert!(wide > narrow, "{wide} ≤ {narrow}");
+}
+
+#[test]
+fn bad_settings_exit_2_with_a_message() {
+    let o = detente(&["sensitivity", SEED, "--runs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("at least one run"), "{}", stderr(&o));
+    for spread in ["x5", "u-5", "n", "5%%"] {
+        let o = detente(&["sensitivity", SEED, "--position-spread", spread]);
+        assert_eq!(o.status.code(), Some(2), "{spread}");
+        assert!(stderr(&o).contains("--position-spread"), "{spread}: {}", stderr(&o));
+    }
+    let o = detente(&["sensitivity", SEED, "--runs", "100000000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("at most"), "{}", stderr(&o));
+    let o = detente(&["forecast", SEED, "--model", "oracle"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("weighted-nash"), "the error lists the models: {}", stderr(&o));
+}
+
+#[test]
+fn scenarios_without_a_spatial_model_exit_2_naming_the_actor_or_issue() {
+    for command in ["forecast", "sensitivity"] {
+        // GENIUS linear-additive profiles over integer issues: the scales are fine, the preferences are not.
+        let o = detente(&[command, "testdata/genius/IntegerDomain"]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        let err = stderr(&o);
+        assert!(err.contains("cannot forecast testdata/genius/IntegerDomain"), "{err}");
+        assert!(err.contains("actor `IntegerDomain-prof1` has linear-additive preferences"), "{err}");
+        // GENIUS' Laptop: its issues' options have no order, so there is no scale to forecast on.
+        let o = detente(&[command, "testdata/genius/Laptop"]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        assert!(stderr(&o).contains("issue `Laptop` has unordered options"), "{}", stderr(&o));
+    }
+}
+
+/// Ctrl-C (SIGINT) stops a long run: status 130 and how far it got.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_sensitivity_run_with_status_130() {
+    use std::time::{Duration, Instant};
+    // Two actors on one issue: 7 numbers a run, so 30 million runs fit the
+    // memory limit and take far longer than the wait below.
+    let path = temp_path("two.toml");
+    std::fs::write(
+        &path,
+        "name = \"two\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n\
+         [[actors]]\nid = \"a\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { x = 0 }\nsalience = { x = 50 }\n\n\
+         [[actors]]\nid = \"b\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { x = 1 }\nsalience = { x = 50 }\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["sensitivity", path.to_str().unwrap(), "--runs", "30000000"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the run did not stop within a minute of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("cancelled after ") && err.contains(" of 30000000 runs"), "{err}");
+}

@@ -1,0 +1,74 @@
+//! KTAB's SMP: one whole forecast (every round until KTAB's stopping rule)
+//! with 100 random actors on one issue (the performance target: under
+//! 10 ms), 40 random actors on three issues, and KTAB's own one-issue tables
+//! of 80 and 160 actors (`testdata/ktab/dummyData-a080.csv`, `-a160.csv`).
+//! Run by hand: `cargo bench -p detente-forecast --bench smp`. Inputs are
+//! built or read once, outside the timed code; random ones from a fixed
+//! seed. Each case prints its number of rounds first: the work is about
+//! rounds × actors² × (targets an actor must try).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use detente_forecast::input::{ForecastActor, Scale, Spreads};
+use detente_forecast::smp::{self, SmpParams};
+use detente_forecast::{ForecastOptions, Input};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// `actors` random actors on `issues` issues, each actor's saliences summing
+/// to between 0.5 and 1, as KTAB's generator makes them (`SMPActor::randomize`).
+fn random_input(actors: usize, issues: usize, seed: u64) -> Input {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let issues: Vec<Scale> = (0..issues)
+        .map(|k| Scale { id: format!("d{k}"), name: format!("d{k}"), min: 0.0, max: 100.0, options: None, unit: None })
+        .collect();
+    let actors = (0..actors)
+        .map(|a| {
+            let raw: Vec<f64> = (0..issues.len()).map(|_| rng.random_range(0.1..1.0)).collect();
+            let total: f64 = raw.iter().sum();
+            let scale = rng.random_range(0.5..0.99) / total;
+            ForecastActor {
+                id: format!("a{a}"),
+                capability: rng.random_range(10.0..200.0),
+                position: (0..issues.len()).map(|_| rng.random_range(0.0..1.0)).collect(),
+                salience: raw.iter().map(|s| s * scale).collect(),
+                spread: Spreads::default(),
+            }
+        })
+        .collect();
+    Input { issues, actors }
+}
+
+/// One of KTAB's CSV tables.
+fn ktab_table(name: &str) -> Input {
+    let path = format!("{}/../../testdata/ktab/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("KTAB table");
+    let spec = detente_formats::ktab::read_ktab_csv(name, &text).expect("KTAB CSV");
+    let (scenario, _) = detente_core::Scenario::new(spec, detente_core::WeightPolicy::Normalise).expect("scenario");
+    Input::from_scenario(&scenario).expect("input")
+}
+
+fn bench_smp(c: &mut Criterion) {
+    let params = SmpParams::default();
+    let options = ForecastOptions::default();
+    let mut group = c.benchmark_group("smp");
+    group.sample_size(20);
+    let cases = [
+        ("100 actors, 1 issue", random_input(100, 1, 1)),
+        ("40 actors, 3 issues", random_input(40, 3, 2)),
+        ("KTAB dummyData-a080, 80 actors, 1 issue", ktab_table("dummyData-a080.csv")),
+        ("KTAB dummyData-a160, 160 actors, 1 issue", ktab_table("dummyData-a160.csv")),
+    ];
+    for (name, input) in cases {
+        let f = smp::forecast(&input, &params, &options).expect("forecast");
+        eprintln!("smp/{name}: {} rounds, stop {:?}", f.rounds(), f.stop);
+        group.bench_function(name, |b| {
+            b.iter(|| smp::forecast(black_box(&input), &params, &options).expect("forecast"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_smp);
+criterion_main!(benches);

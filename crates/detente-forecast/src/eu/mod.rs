@@ -1,0 +1,348 @@
+//! Bueno de Mesquita's expected-utility model ("the group decision model"),
+//! as reconstructed by Scholz, Calbert & Smith, "Unravelling Bueno De
+//! Mesquita's group decision model", J. Theoretical Politics 23(4):510 (2011).
+//!
+//! Each issue is played on its own. In every round:
+//!
+//! 1. the median voter position μ is found (Appendix step 3);
+//! 2. with every risk exponent at 1, each actor's expected utility of
+//!    challenging each other actor is computed from the basic utilities
+//!    (eqs. 15, 16, 22–24), the probability of success (eq. 31) and Q and T
+//!    (eqs. 5–7);
+//! 3. each actor's security — what the others expect from challenging it —
+//!    sets its risk exponent (eqs. 32–34, 33), and the expected utilities are
+//!    computed again with those exponents (§5: "first determine the expected
+//!    utilities using rᵢ = 1, then apply (34) and (33) to estimate rᵢ, and
+//!    lastly re-apply the rᵢ estimates");
+//! 4. every ordered pair falls in an octant of figure 6: confrontation,
+//!    compromise (eqs. 35–36), capitulation or stalemate; each actor takes
+//!    one of the offers made to it (§6.2) and all move at once.
+//!
+//! Rounds repeat until no position moves by more than
+//! [`EuParams::tolerance`] (that last, still round is recorded) or the round
+//! limit is reached; Scholz runs a fixed number τ of rounds instead, and
+//! about one random input in twenty cycles without settling, so the limit
+//! matters. The forecast for an issue is the median μ of the final positions
+//! (by [`EuParams::median`]): μ is the position the model itself takes the
+//! group to hold, the quantity Scholz et al. report round by round (Table 2).
+//!
+//! # Readings
+//!
+//! The paper leaves room for interpretation and its public re-implementations
+//! disagree; each disputed point is an [`EuParams`] field:
+//!
+//! | Field | Default (reading) | Alternatives |
+//! |---|---|---|
+//! | [`median`](EuParams::median) | Condorcet winner of the v^{jk} contests (Appendix step 3) | weighted mean (dmasad) |
+//! | [`probability`](EuParams::probability) | eq. 31 | Scholz's code's all-pairs denominator (jmckib); net support clipped at 0 (dmasad) |
+//! | [`q`](EuParams::q) | 1.0 (Scholz's replication, p. 27) | any value in [0, 1] |
+//! | [`t`](EuParams::t) | the four cases of p. 22 | a fixed T (dmasad) |
+//! | [`risk`](EuParams::risk) | security, two passes (§5) | risk-neutral |
+//! | [`perspective`](EuParams::perspective) | each side's own exponent (§6: `E^i(U_ij)`, `E^j(U_ji)`) | the mover's exponent for both (Scholz's code) |
+//! | [`offer_choice`](EuParams::offer_choice) | least movement (§6.2) | Scholz's code's EU-weighted compromise |
+//! | [`capitulation`](EuParams::capitulation) | on (figure 6) | off (jmckib's transcription never capitulates) |
+//! | [`range`](EuParams::range) | the span of the initial positions (jmckib, dmasad) | the issue's whole scale |
+//!
+//! [`EuParams::scholz_code`] selects every reading of jmckib's transcription
+//! of Scholz's code, which reproduces that project's published example log
+//! (see `tests/eu_published_example.rs`).
+//!
+//! ```
+//! use detente_forecast::{Input, Scale, ForecastActor, ForecastOptions, eu};
+//! use detente_forecast::input::Spreads;
+//! let actor = |id: &str, c: f64, x: f64, s: f64| ForecastActor {
+//!     id: id.into(), capability: c, position: vec![x], salience: vec![s], spread: Spreads::default(),
+//! };
+//! let input = Input {
+//!     issues: vec![Scale { id: "i".into(), name: "i".into(), min: 0.0, max: 1.0, options: None, unit: None }],
+//!     actors: vec![actor("a", 1.0, 0.0, 0.9), actor("b", 1.0, 0.4, 0.5), actor("c", 2.0, 1.0, 0.6)],
+//! };
+//! let forecast = eu::forecast(&input, &eu::EuParams::default(), &ForecastOptions::default()).unwrap();
+//! assert_eq!(forecast.model, "eu");
+//! assert!((0.0..=1.0).contains(&forecast.outcome[0]));
+//! ```
+
+pub mod analysis;
+pub mod equations;
+pub mod offers;
+
+use serde::Serialize;
+
+pub use analysis::{RoundAnalysis, analyse_round};
+pub use offers::{Move, OfferKind, choose_offer, offer};
+
+use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop};
+
+/// Rounds played when neither [`ForecastOptions::max_rounds`] nor
+/// [`EuParams::max_rounds`] says otherwise. Scholz et al. play a fixed
+/// handful (eight in Table 2); a hundred lets most inputs settle while
+/// bounding the ones that cycle.
+pub const DEFAULT_MAX_ROUNDS: usize = 100;
+
+/// The largest move, on the normalised `[0, 1]` scale, that still counts as
+/// standing still.
+pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+
+/// The model's parameters; see the module docs for the reading each default
+/// follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EuParams {
+    pub median: MedianRule,
+    pub probability: ProbabilityRule,
+    /// Q of eq. 7: the probability that nothing changes when i does not
+    /// challenge j. Scholz et al. "chose Q = 1.0" (p. 27), which removes T and
+    /// the better/worse utilities from the model.
+    pub q: f64,
+    pub t: TRule,
+    pub risk: RiskRule,
+    pub perspective: Perspective,
+    pub offer_choice: OfferChoice,
+    /// Whether a loser facing a stronger claim gives in entirely (figure 6's
+    /// compel octant). jmckib's transcription of Scholz's code tests
+    /// `E^j > |E^j|` there, which never holds, so it never capitulates.
+    pub capitulation: bool,
+    pub range: RangeRule,
+    /// Play stops once no position moves by more than this on the
+    /// normalised scale.
+    pub tolerance: f64,
+    /// The round limit when [`ForecastOptions::max_rounds`] is `None`.
+    pub max_rounds: usize,
+}
+
+impl Default for EuParams {
+    fn default() -> Self {
+        EuParams {
+            median: MedianRule::Condorcet,
+            probability: ProbabilityRule::Paper,
+            q: 1.0,
+            t: TRule::Geometric,
+            risk: RiskRule::SecurityTwoPass,
+            perspective: Perspective::Own,
+            offer_choice: OfferChoice::LeastMovement,
+            capitulation: true,
+            range: RangeRule::InitialPositions,
+            tolerance: DEFAULT_TOLERANCE,
+            max_rounds: DEFAULT_MAX_ROUNDS,
+        }
+    }
+}
+
+impl EuParams {
+    /// Every reading of jmckib's Python transcription of Scholz's own code
+    /// (github.com/jmckib/bdm-scholz-expected-utility-model): the all-pairs
+    /// probability denominator, the mover's perspective, compromises chosen by
+    /// their EU-weighted point, no capitulation, Q = 1.
+    pub fn scholz_code() -> Self {
+        EuParams {
+            probability: ProbabilityRule::AllPairsDenominator,
+            perspective: Perspective::Mover,
+            offer_choice: OfferChoice::ScholzCode,
+            capitulation: false,
+            ..EuParams::default()
+        }
+    }
+
+    fn validate(&self) -> Result<(), ForecastError> {
+        if !(0.0..=1.0).contains(&self.q) {
+            return Err(ForecastError::Invalid(format!("eu: q must lie in [0, 1], not {}", self.q)));
+        }
+        if let TRule::Fixed(t) = self.t {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(ForecastError::Invalid(format!("eu: a fixed t must lie in [0, 1], not {t}")));
+            }
+        }
+        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
+            return Err(ForecastError::Invalid(format!(
+                "eu: tolerance must be finite and non-negative, not {}",
+                self.tolerance
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// How the median voter position μ is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MedianRule {
+    /// The Condorcet winner among the actors' positions of the pairwise
+    /// contests `v^{jk}` (Appendix step 3): the capability·salience-weighted
+    /// median, the lower one on an exact tie.
+    Condorcet,
+    /// `Σ cᵢ sᵢ xᵢ / Σ cᵢ sᵢ`, as dmasad's replication computes μ.
+    WeightedMean,
+}
+
+/// How the probability that i beats j is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProbabilityRule {
+    /// Eq. 31: support for i over the absolute support for either side, both
+    /// over all actors; `P^i + P^j = 1`.
+    Paper,
+    /// Scholz's code as transcribed by jmckib: each voter weighs distances
+    /// with its own risk exponent, and the denominator sums every voter's
+    /// absolute vote over every ordered pair of actors, not just (i, j), so
+    /// probabilities are small.
+    AllPairsDenominator,
+    /// dmasad's replication: the net support `Σ wₖ aₖ` clipped at zero, over
+    /// the absolute support; the weaker side's probability is 0.
+    ClippedNet,
+}
+
+/// T of eq. 7, which only matters when Q < 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TRule {
+    /// T = 1 when μ is nearer to i than j is (cases 1 and 3A, p. 22), else 0.
+    Geometric,
+    /// The same T for every dyad (dmasad's replication).
+    Fixed(f64),
+}
+
+/// How risk exponents are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RiskRule {
+    /// §5: first-pass expected utilities with r = 1 give each actor's
+    /// security `Sec_i = Σ_{j≠i} E(U_ji)` (eq. 34), which gives rᵢ (eq. 33);
+    /// the expected utilities are then computed again with rᵢ. The paper's
+    /// superscripts disagree on whose view `E(U_ji)` is taken from (i's in
+    /// the appendix, j's in the prose); with every exponent 1 in the first
+    /// pass both are the same number.
+    SecurityTwoPass,
+    /// Every rᵢ = 1; one pass.
+    Neutral,
+}
+
+/// Whose risk exponent evaluates `E(U_ji)` when i decides whether to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Perspective {
+    /// Each side's expected utility with its own exponent, `E^i(U_ij)` with rᵢ
+    /// and `E^j(U_ji)` with rⱼ, as §6 and figure 6 write the octants; both
+    /// actors then agree on the octant.
+    #[default]
+    Own,
+    /// The mover reckons both with its own exponent, as Scholz's code does
+    /// (jmckib: "the actor's risk aversion is always used, including to
+    /// calculate utilities for other actors").
+    Mover,
+}
+
+/// How an actor picks among the offers made to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferChoice {
+    /// §6.2: confrontation before compromise before capitulation, and within
+    /// a kind the offer that moves the actor least.
+    LeastMovement,
+    /// Scholz's code (jmckib): as above, except that compromises are ranked
+    /// by the lowest EU-weighted point `(|a| xᵢ + |b| xⱼ)/(|a| + |b|)`, and
+    /// ties go to the first actor in input order.
+    ScholzCode,
+}
+
+/// The continuum range Rg that distances are divided by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangeRule {
+    /// `max xᵢ − min xᵢ` over the initial positions, fixed for the whole run
+    /// (jmckib, dmasad); every position stays within it, since actors only
+    /// move towards each other.
+    InitialPositions,
+    /// The issue's whole scale (1 on the normalised scale).
+    Scale,
+}
+
+/// One issue played out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueRun {
+    /// `positions[r][a]`: actor a's normalised position after round r; round
+    /// 0 is the input.
+    pub positions: Vec<Vec<f64>>,
+    /// What happened in each round played.
+    pub rounds: Vec<RoundRecord>,
+    /// The median μ (by [`EuParams::median`]) of the final positions.
+    pub outcome: f64,
+    pub stop: Stop,
+}
+
+/// One round of one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundRecord {
+    /// μ of the positions the round started from.
+    pub median: f64,
+    /// rᵢ per actor (eq. 33).
+    pub risk_exponents: Vec<f64>,
+    /// Per actor, the offer it took; `None` when it stayed.
+    pub moves: Vec<Option<Move>>,
+}
+
+/// Forecasts every issue with the expected-utility model; the trajectory
+/// holds each issue's final positions once that issue has stopped.
+pub fn forecast(input: &Input, params: &EuParams, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
+    params.validate()?;
+    let runs = (0..input.issues.len()).map(|k| play_issue(input, k, params, options)).collect::<Result<Vec<_>, _>>()?;
+    let n_rounds = runs.iter().map(|run| run.positions.len()).max().unwrap_or(1);
+    let trajectory = (0..n_rounds)
+        .map(|round| {
+            (0..input.actors.len())
+                .map(|a| runs.iter().map(|run| run.positions[round.min(run.positions.len() - 1)][a]).collect())
+                .collect()
+        })
+        .collect();
+    let stop = if runs.iter().all(|run| run.stop == Stop::Converged) { Stop::Converged } else { Stop::RoundLimit };
+    Ok(Forecast { model: "eu", trajectory, outcome: runs.iter().map(|run| run.outcome).collect(), stop })
+}
+
+/// Plays issue `issue` of `input` alone, with every round's record.
+pub fn play_issue(
+    input: &Input,
+    issue: usize,
+    params: &EuParams,
+    options: &ForecastOptions,
+) -> Result<IssueRun, ForecastError> {
+    params.validate()?;
+    let Some(scale) = input.issues.get(issue) else {
+        return Err(ForecastError::Invalid(format!("eu: no issue {issue}")));
+    };
+    let max_rounds = options.max_rounds.unwrap_or(params.max_rounds);
+    let mut x: Vec<f64> = input.actors.iter().map(|a| a.position[issue]).collect();
+    let salience: Vec<f64> = input.actors.iter().map(|a| a.salience[issue]).collect();
+    let weights: Vec<f64> = input.actors.iter().zip(&salience).map(|(a, s)| a.capability * s).collect();
+    if !weights.iter().any(|&w| w > 0.0) {
+        return Err(ForecastError::NoWeight { issue: scale.id.clone() });
+    }
+    let range = match params.range {
+        RangeRule::Scale => 1.0,
+        RangeRule::InitialPositions => {
+            let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let min = x.iter().copied().fold(f64::INFINITY, f64::min);
+            // Everybody at one point: no distances to divide, nothing moves.
+            if max > min { max - min } else { 1.0 }
+        }
+    };
+
+    let mut analysis = RoundAnalysis::default();
+    let mut positions = vec![x.clone()];
+    let mut rounds = Vec::new();
+    let mut stop = Stop::RoundLimit;
+    for _ in 0..max_rounds {
+        analysis.recompute(&x, &weights, &salience, range, params);
+        let moves: Vec<Option<Move>> =
+            (0..x.len()).map(|i| offers::choose(i, &x, &analysis, params.offer_choice, params.capitulation)).collect();
+        let mut largest_move: f64 = 0.0;
+        for (xi, m) in x.iter_mut().zip(&moves) {
+            if let Some(m) = m {
+                largest_move = largest_move.max((m.to - *xi).abs());
+                *xi = m.to;
+            }
+        }
+        let risk_exponents = (0..x.len()).map(|i| analysis.risk_exponent(i)).collect();
+        rounds.push(RoundRecord { median: analysis.median(), risk_exponents, moves });
+        positions.push(x.clone());
+        if largest_move <= params.tolerance {
+            stop = Stop::Converged;
+            break;
+        }
+    }
+    let outcome = match params.median {
+        MedianRule::Condorcet => equations::condorcet_median(&x, &weights),
+        MedianRule::WeightedMean => equations::weighted_mean(&x, &weights),
+    };
+    Ok(IssueRun { positions, rounds, outcome, stop })
+}
