@@ -30,10 +30,11 @@ pub(crate) enum Command {
     /// Check a scenario and say what is wrong with it.
     Validate(ValidateArgs),
     /// Forecast where the negotiation settles, issue by issue, with a model.
+    #[command(after_help = crate::forecast::params_help())]
     Forecast(ForecastArgs),
     /// How far a forecast moves when the inputs are uncertain: Monte Carlo
     /// distributions and a tornado of the inputs that move it most.
-    #[command(after_help = crate::forecast::SPREAD_HELP)]
+    #[command(after_help = format!("{}\n\n{}", crate::forecast::SPREAD_HELP, crate::forecast::params_help()))]
     Sensitivity(SensitivityArgs),
 }
 
@@ -166,6 +167,11 @@ pub(crate) struct ForecastFlags {
     /// sensitivity runs'.
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub(crate) seed: u64,
+    /// Set a model parameter, as `eu.KEY=VALUE` or `smp.KEY=VALUE`
+    /// (repeatable), e.g. `--param smp.VotingRule=PropCbc` or
+    /// `--param eu.reading=scholz-code`; the keys are listed below.
+    #[arg(long = "param", value_name = "MODEL.KEY=VALUE")]
+    pub(crate) params: Vec<String>,
 }
 
 #[derive(Debug, Args)]

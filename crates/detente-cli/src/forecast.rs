@@ -49,7 +49,56 @@ pub(crate) fn model(arg: ModelArg) -> Model {
     }
 }
 
+/// The model with the `--param` settings that name it applied; a setting for
+/// a model that is not run is still checked, so a typo never passes silently.
+pub(crate) fn configured(arg: ModelArg, params: &[String]) -> anyhow::Result<Model> {
+    let mut eu = detente_forecast::eu::EuParams::default();
+    let mut smp = detente_forecast::smp::SmpParams::default();
+    for param in params {
+        let Some((key, value)) = param.split_once('=') else {
+            anyhow::bail!("--param {param}: write it as MODEL.KEY=VALUE, e.g. smp.VotingRule=PropCbc");
+        };
+        match key.split_once('.') {
+            Some(("eu", key)) => eu.set(key, value).map_err(|e| anyhow::anyhow!("--param {param}: {e}"))?,
+            Some(("smp", key)) => smp.set(key, value).map_err(|e| anyhow::anyhow!("--param {param}: {e}"))?,
+            _ => anyhow::bail!(
+                "--param {param}: the key must start with the model it sets, `eu.` or `smp.` (e.g. smp.VotingRule=PropCbc)"
+            ),
+        }
+    }
+    Ok(match arg {
+        ModelArg::Eu => Model::ExpectedUtility(eu),
+        ModelArg::Smp => Model::Smp(smp),
+        other => model(other),
+    })
+}
+
 /// `sensitivity --help`: how spreads are written.
+/// The `--param` keys of the models with parameters, for `--help`.
+pub(crate) fn params_help() -> String {
+    use detente_forecast::smp::params as smp;
+    let mut text = String::from("Model parameters (--param MODEL.KEY=VALUE):\n");
+    for (key, values) in detente_forecast::eu::PARAMETERS {
+        text.push_str(&format!("  eu.{key}: {values}\n"));
+    }
+    let smp_values: [(&str, &[&str]); 9] = [
+        (smp::VictoryProbModel::PARAMETER, smp::VictoryProbModel::NAMES),
+        (smp::VotingRule::PARAMETER, smp::VotingRule::NAMES),
+        (smp::PceModel::PARAMETER, smp::PceModel::NAMES),
+        (smp::StateTransition::PARAMETER, smp::StateTransition::NAMES),
+        (smp::BigRRange::PARAMETER, smp::BigRRange::NAMES),
+        (smp::BigRAdjust::PARAMETER, smp::BigRAdjust::NAMES),
+        (smp::ThirdPartyCommit::PARAMETER, smp::ThirdPartyCommit::NAMES),
+        (smp::InterVecBrgn::PARAMETER, smp::InterVecBrgn::NAMES),
+        (smp::BargainModel::PARAMETER, smp::BargainModel::NAMES),
+    ];
+    for (key, values) in smp_values {
+        text.push_str(&format!("  smp.{key}: {}\n", values.join(" | ")));
+    }
+    text.push_str("Defaults: eu follows Scholz, Calbert & Smith (2011); smp KTAB's defaults for CSV input.");
+    text
+}
+
 pub(crate) const SPREAD_HELP: &str = "\
 Spreads are written [u|n]NUMBER[%]:
   u5%, u5, 5%, 5   uniform: drawn from the value ± 5
@@ -176,8 +225,9 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
     let options = forecast_options(&args.run);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.compare {
+        let models = ALL_MODELS.iter().map(|&m| Ok((m, configured(m, &args.run.params)?))).collect::<anyhow::Result<Vec<_>>>()?;
         let results: Vec<(ModelArg, Result<Forecast, ForecastError>)> =
-            ALL_MODELS.iter().map(|&m| (m, run_model(&prepared.input, &model(m), &options))).collect();
+            models.iter().map(|(m, chosen)| (*m, run_model(&prepared.input, chosen, &options))).collect();
         if results.iter().all(|(_, r)| r.is_err()) {
             let errors: Vec<String> = results
                 .iter()
@@ -195,7 +245,7 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
         return Ok(out.flush()?);
     }
 
-    let chosen = model(args.model);
+    let chosen = configured(args.model, &args.run.params)?;
     let forecast = run_model(&prepared.input, &chosen, &options)
         .with_context(|| format!("the {} model cannot forecast {}", chosen.name(), args.file.display()))?;
     if args.json {
@@ -662,7 +712,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         bins: args.bins,
         ..defaults
     };
-    let chosen = model(args.model);
+    let chosen = configured(args.model, &args.run.params)?;
 
     let bar = progress_bar(args.runs);
     let result = sensitivity::run(

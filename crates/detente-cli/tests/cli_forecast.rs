@@ -405,3 +405,33 @@ fn ctrl_c_cancels_a_sensitivity_run_with_status_130() {
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("cancelled after ") && err.contains(" of 30000000 runs"), "{err}");
 }
+
+#[test]
+fn params_select_the_models_readings() {
+    let outcome = |args: &[&str]| {
+        let v = json(args);
+        v["outcome"]["territory"].as_f64().expect("a number")
+    };
+    let base = ["forecast", "scenarios/riyadh-2025.toml", "--model", "eu", "--json"];
+    let paper = outcome(&base);
+    let scholz = outcome(&[&base[..], &["--param", "eu.reading=scholz-code"]].concat());
+    // Scholz's code ranks compromises by their EU-weighted point and lets no
+    // one capitulate, which leads territory elsewhere on the seed case.
+    assert_ne!(paper, scholz, "the reading changes the forecast");
+    let smp = ["forecast", "scenarios/riyadh-2025.toml", "--model", "smp", "--json"];
+    let default_rounds = json(&smp)["rounds"].as_u64().expect("rounds");
+    let propcbc = json(&[&smp[..], &["--param", "smp.VotingRule=PropCbc"]].concat());
+    assert!(propcbc["rounds"].as_u64().is_some());
+    assert!(default_rounds >= 2, "KTAB plays at least two rounds");
+
+    for (param, needle) in [
+        ("smp.Colour=red", "Colour"),
+        ("VotingRule=PropCbc", "`eu.` or `smp.`"),
+        ("eu.q=2", "[0, 1]"),
+        ("smp.VotingRule", "MODEL.KEY=VALUE"),
+    ] {
+        let o = detente(&["forecast", "scenarios/riyadh-2025.toml", "--model", "smp", "--param", param]);
+        assert_eq!(o.status.code(), Some(2), "{param}");
+        assert!(stderr(&o).contains(needle), "{param}: {}", stderr(&o));
+    }
+}

@@ -127,7 +127,105 @@ impl Default for EuParams {
     }
 }
 
+/// The settings [`EuParams::set`] accepts, with their values.
+pub const PARAMETERS: &[(&str, &str)] = &[
+    ("reading", "paper | scholz-code (resets every setting below)"),
+    ("median", "condorcet | weighted-mean"),
+    ("probability", "paper | all-pairs | clipped-net"),
+    ("q", "a number in [0, 1]"),
+    ("t", "geometric | a number in [0, 1]"),
+    ("risk", "security | neutral"),
+    ("perspective", "own | mover"),
+    ("offer-choice", "least-movement | scholz-code"),
+    ("capitulation", "true | false"),
+    ("range", "initial-positions | scale"),
+    ("tolerance", "a number > 0"),
+    ("max-rounds", "a whole number ≥ 1"),
+];
+
 impl EuParams {
+    /// Sets one reading by name, as the command line's `--param KEY=VALUE`
+    /// writes it; the error names the accepted values.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let key = key.trim().to_ascii_lowercase().replace('_', "-");
+        let value = value.trim();
+        let v = value.to_ascii_lowercase();
+        let expected = || {
+            let accepted = PARAMETERS.iter().find(|(k, _)| *k == key).map_or("", |(_, a)| *a);
+            format!("eu parameter `{key}`: `{value}` is not one of {accepted}")
+        };
+        let unit = |x: &str| x.parse::<f64>().ok().filter(|q| (0.0..=1.0).contains(q));
+        match key.as_str() {
+            "reading" => {
+                *self = match v.as_str() {
+                    "paper" => EuParams::default(),
+                    "scholz-code" => EuParams::scholz_code(),
+                    _ => return Err(expected()),
+                }
+            }
+            "median" => {
+                self.median = match v.as_str() {
+                    "condorcet" => MedianRule::Condorcet,
+                    "weighted-mean" => MedianRule::WeightedMean,
+                    _ => return Err(expected()),
+                }
+            }
+            "probability" => {
+                self.probability = match v.as_str() {
+                    "paper" => ProbabilityRule::Paper,
+                    "all-pairs" => ProbabilityRule::AllPairsDenominator,
+                    "clipped-net" => ProbabilityRule::ClippedNet,
+                    _ => return Err(expected()),
+                }
+            }
+            "q" => self.q = unit(&v).ok_or_else(expected)?,
+            "t" => {
+                self.t = match v.as_str() {
+                    "geometric" => TRule::Geometric,
+                    x => TRule::Fixed(unit(x).ok_or_else(expected)?),
+                }
+            }
+            "risk" => {
+                self.risk = match v.as_str() {
+                    "security" => RiskRule::SecurityTwoPass,
+                    "neutral" => RiskRule::Neutral,
+                    _ => return Err(expected()),
+                }
+            }
+            "perspective" => {
+                self.perspective = match v.as_str() {
+                    "own" => Perspective::Own,
+                    "mover" => Perspective::Mover,
+                    _ => return Err(expected()),
+                }
+            }
+            "offer-choice" => {
+                self.offer_choice = match v.as_str() {
+                    "least-movement" => OfferChoice::LeastMovement,
+                    "scholz-code" => OfferChoice::ScholzCode,
+                    _ => return Err(expected()),
+                }
+            }
+            "capitulation" => self.capitulation = v.parse().map_err(|_| expected())?,
+            "range" => {
+                self.range = match v.as_str() {
+                    "initial-positions" => RangeRule::InitialPositions,
+                    "scale" => RangeRule::Scale,
+                    _ => return Err(expected()),
+                }
+            }
+            "tolerance" => {
+                self.tolerance = v.parse::<f64>().ok().filter(|t| *t > 0.0 && t.is_finite()).ok_or_else(expected)?
+            }
+            "max-rounds" => self.max_rounds = v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(expected)?,
+            _ => {
+                let known: Vec<&str> = PARAMETERS.iter().map(|(k, _)| *k).collect();
+                return Err(format!("no eu parameter `{key}`; the parameters are {}", known.join(", ")));
+            }
+        }
+        Ok(())
+    }
+
     /// Every reading of jmckib's Python transcription of Scholz's own code
     /// (github.com/jmckib/bdm-scholz-expected-utility-model): the all-pairs
     /// probability denominator, the mover's perspective, compromises chosen by
@@ -345,4 +443,26 @@ pub fn play_issue(
         MedianRule::WeightedMean => equations::weighted_mean(&x, &weights),
     };
     Ok(IssueRun { positions, rounds, outcome, stop })
+}
+
+#[cfg(test)]
+mod set_tests {
+    use super::*;
+
+    #[test]
+    fn settings_by_name_and_their_errors() {
+        let mut p = EuParams::default();
+        p.set("probability", "all-pairs").expect("known");
+        assert_eq!(p.probability, ProbabilityRule::AllPairsDenominator);
+        p.set("T", "0.25").expect("a fixed T");
+        assert_eq!(p.t, TRule::Fixed(0.25));
+        p.set("max_rounds", "8").expect("underscores read as dashes");
+        assert_eq!(p.max_rounds, 8);
+        p.set("reading", "scholz-code").expect("preset");
+        assert_eq!(p, EuParams::scholz_code());
+        let e = p.set("q", "1.5").expect_err("outside [0, 1]");
+        assert!(e.contains("`q`") && e.contains("[0, 1]"), "{e}");
+        let e = p.set("colour", "red").expect_err("unknown");
+        assert!(e.contains("colour") && e.contains("offer-choice"), "{e}");
+    }
 }

@@ -1,8 +1,14 @@
-//! KTAB's SMP: one whole forecast (every round until KTAB's stopping rule)
-//! with 100 random actors on one issue (the performance target: under
-//! 10 ms), 40 random actors on three issues, and KTAB's own one-issue tables
-//! of 80 and 160 actors (`testdata/ktab/dummyData-a080.csv`, `-a160.csv`).
-//! Run by hand: `cargo bench -p detente-forecast --bench smp`. Inputs are
+//! The forecasting models, run by hand: `cargo bench -p detente-forecast`.
+//!
+//! - `one_issue_100_actors`: one whole forecast of every model with 100
+//!   random actors on one issue (the target for EU and SMP: under 10 ms).
+//! - `smp`: KTAB's SMP (every round until KTAB's stopping rule) with 100
+//!   random actors on one issue, 40 on three issues, and KTAB's own one-issue
+//!   tables of 80 and 160 actors (`testdata/ktab/dummyData-a080.csv`, `-a160.csv`).
+//! - `sensitivity_seed_case_10k`: 10,000 Monte Carlo runs of the seed case
+//!   (5 actors, 9 issues), tornado included, per model (the target: under
+//!   5 s with every model).
+//! Inputs are
 //! built or read once, outside the timed code; random ones from a fixed
 //! seed. Each case prints its number of rounds first: the work is about
 //! rounds × actors² × (targets an actor must try).
@@ -11,8 +17,11 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use detente_forecast::input::{ForecastActor, Scale, Spreads};
+use std::sync::atomic::AtomicBool;
+
+use detente_forecast::sensitivity::{self, SensitivityOptions};
 use detente_forecast::smp::{self, SmpParams};
-use detente_forecast::{ForecastOptions, Input};
+use detente_forecast::{ForecastOptions, Input, Model, forecast};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -70,5 +79,50 @@ fn bench_smp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_smp);
+fn every_model() -> Vec<Model> {
+    vec![
+        Model::Compromise,
+        Model::Median,
+        Model::Nash { weighted: false },
+        Model::Nash { weighted: true },
+        Model::ExpectedUtility(Default::default()),
+        Model::Smp(Default::default()),
+    ]
+}
+
+fn bench_one_issue(c: &mut Criterion) {
+    let input = random_input(100, 1, 1);
+    let options = ForecastOptions::default();
+    let mut group = c.benchmark_group("one_issue_100_actors");
+    group.sample_size(20);
+    for model in every_model() {
+        group.bench_function(model.name(), |b| {
+            b.iter(|| forecast(black_box(&input), &model, &options).expect("forecast"))
+        });
+    }
+    group.finish();
+}
+
+fn bench_sensitivity(c: &mut Criterion) {
+    let path = format!("{}/../../scenarios/riyadh-2025.toml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("seed case");
+    let spec = detente_formats::scenario_toml::read_toml("riyadh-2025.toml", &text).expect("TOML");
+    let (scenario, _) = detente_core::Scenario::new(spec, detente_core::WeightPolicy::Normalise).expect("scenario");
+    let input = Input::from_scenario(&scenario).expect("input");
+    let options = SensitivityOptions { runs: 10_000, seed: 7, ..SensitivityOptions::default() };
+    let cancel = AtomicBool::new(false);
+    let mut group = c.benchmark_group("sensitivity_seed_case_10k");
+    group.sample_size(10);
+    for model in every_model() {
+        group.bench_function(model.name(), |b| {
+            b.iter(|| {
+                sensitivity::run(&input, &model, &ForecastOptions::default(), &options, &|_| {}, &cancel)
+                    .expect("sensitivity")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_one_issue, bench_smp, bench_sensitivity);
 criterion_main!(benches);
