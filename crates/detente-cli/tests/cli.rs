@@ -57,7 +57,7 @@ fn analyze_json_has_the_documented_keys_for_the_seed_case() {
         }
     }
     assert_eq!(v["zopa"]["at_table"]["size"], 4727);
-    assert_eq!(v["zopa"]["with_vetoes"]["size"], 58);
+    assert_eq!(v["zopa"]["with_vetoes"]["size"], 43);
 }
 
 #[test]
