@@ -36,6 +36,16 @@ pub(crate) enum Command {
     /// distributions and a tornado of the inputs that move it most.
     #[command(after_help = format!("{}\n\n{}", crate::forecast::SPREAD_HELP, crate::forecast::params_help()))]
     Sensitivity(SensitivityArgs),
+    /// Run one negotiation between software agents and report how it ended.
+    #[command(after_help = crate::simulate::agents_help())]
+    Negotiate(NegotiateArgs),
+    /// Run a tournament: every agent against every other, on every scenario,
+    /// in every role, repeated; print the leaderboard.
+    #[command(after_help = crate::simulate::tournament_help())]
+    Tournament(TournamentArgs),
+    /// Join the output folders of a sharded tournament and print its
+    /// leaderboard.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -212,4 +222,112 @@ pub(crate) struct SensitivityArgs {
     pub(crate) plot: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) scenario: ScenarioFlags,
+}
+
+/// The negotiation protocols, as `--protocol` spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProtocolArg {
+    /// Bilateral alternating offers (two parties).
+    Sao,
+    /// Stacked alternating offers for any number of parties.
+    Multilateral,
+    /// A mediator proposes single negotiation texts; the parties vote.
+    Mediated,
+}
+
+/// Which assignments of agents to a scenario's parties a tournament plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RolesArg {
+    /// Every ordered selection of agents (both orders of every pair).
+    AllOrders,
+    /// Every set of agents in its cyclic rotations only (fewer
+    /// negotiations for more than two parties).
+    Rotations,
+}
+
+/// What `negotiate` and `tournament` share: how a negotiation runs.
+#[derive(Debug, Args)]
+pub(crate) struct NegotiationFlags {
+    /// The protocol.
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
+    pub(crate) protocol: ProtocolArg,
+    /// The agents' strategy specs, comma-separated (commas inside
+    /// parentheses belong to the spec).
+    #[arg(long, value_name = "SPEC,SPEC")]
+    pub(crate) agents: String,
+    /// The deadline, in rounds.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub(crate) rounds: u32,
+    /// Seed of the agents' random choices.
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub(crate) seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NegotiateArgs {
+    /// The scenario: .toml, .json, .csv (KTAB), or a GENIUS/GeniusWeb folder.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) run: NegotiationFlags,
+    /// The negotiating actors (ids or names, comma-separated), in the
+    /// agents' order; the first opens. Default: the actors at the table (or
+    /// with a veto), else every actor, in scenario order.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub(crate) actors: Option<Vec<String>>,
+    /// Write every action to a .json or .csv file.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) trace: Option<PathBuf>,
+    /// Draw the offers over the first two parties' utility space, and each
+    /// party's utility over time, to an .svg or .png file.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) plot: Option<PathBuf>,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioFlags,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TournamentArgs {
+    /// The scenarios.
+    #[arg(required = true, value_name = "FILES")]
+    pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) run: NegotiationFlags,
+    /// Negotiations per scenario and assignment of agents to roles.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) reps: u32,
+    /// Which assignments of agents to roles are played.
+    #[arg(long, value_enum, default_value_t = RolesArg::AllOrders)]
+    pub(crate) roles: RolesArg,
+    /// Let agents meet themselves.
+    #[arg(long)]
+    pub(crate) self_play: bool,
+    /// Run only shard K of N (K from 0): the negotiations whose index is K
+    /// modulo N. Needs --out; join the shards with `detente merge`.
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<String>,
+    /// Write results.csv, results.jsonl, leaderboard.csv and tournament.json
+    /// to this folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Print the leaderboard as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) scenario: ScenarioFlags,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The shards' output folders.
+    #[arg(required = true, value_name = "DIRS")]
+    pub(crate) dirs: Vec<PathBuf>,
+    /// Write the whole tournament's files to this folder.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Print the leaderboard as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

@@ -225,7 +225,10 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
     let options = forecast_options(&args.run);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.compare {
-        let models = ALL_MODELS.iter().map(|&m| Ok((m, configured(m, &args.run.params)?))).collect::<anyhow::Result<Vec<_>>>()?;
+        let models = ALL_MODELS
+            .iter()
+            .map(|&m| Ok((m, configured(m, &args.run.params)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let results: Vec<(ModelArg, Result<Forecast, ForecastError>)> =
             models.iter().map(|(m, chosen)| (*m, run_model(&prepared.input, chosen, &options))).collect();
         if results.iter().all(|(_, r)| r.is_err()) {

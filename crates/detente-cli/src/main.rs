@@ -11,6 +11,8 @@ mod forecast_plot;
 mod load;
 mod plot;
 mod report;
+mod simulate;
+mod simulate_plot;
 
 use std::io::Write;
 use std::path::Path;
@@ -36,6 +38,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if let Some(cancelled) = error.downcast_ref::<forecast::Cancelled>() {
+                eprintln!("{cancelled}");
+                return ExitCode::from(forecast::CANCELLED_EXIT);
+            }
+            if let Some(cancelled) = error.downcast_ref::<simulate::Cancelled>() {
                 eprintln!("{cancelled}");
                 return ExitCode::from(forecast::CANCELLED_EXIT);
             }
@@ -114,6 +120,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Forecast(a) => forecast::run_forecast(&a)?,
         Command::Sensitivity(a) => forecast::run_sensitivity(&a)?,
+        Command::Negotiate(a) => simulate::run_negotiate(&a)?,
+        Command::Tournament(a) => simulate::run_tournament(&a)?,
+        Command::Merge(a) => simulate::run_merge(&a)?,
     }
     Ok(())
 }

@@ -220,7 +220,7 @@ impl Picture {
 /// those issues (a stride of 10 over a 10-level last issue draws only its
 /// first level). A stride coprime with `n` is coprime with every such
 /// product, and the sample walks through all their levels.
-fn sample_stride(n: u128, max_drawn: u128) -> u128 {
+pub(crate) fn sample_stride(n: u128, max_drawn: u128) -> u128 {
     if n <= max_drawn {
         return 1;
     }

@@ -80,7 +80,9 @@ pub enum InputError {
     NotSpatial { actor: String, kind: &'static str },
     #[error("issue `{issue}` has unordered options; forecasting needs a scale (a numeric issue or ordered options)")]
     Unordered { issue: String },
-    #[error("actor `{actor}`, issue `{issue}`: salience {salience} is above 100; forecasting reads saliences on a 0–100 scale")]
+    #[error(
+        "actor `{actor}`, issue `{issue}`: salience {salience} is above 100; forecasting reads saliences on a 0–100 scale"
+    )]
     SalienceAbove100 { actor: String, issue: String, salience: f64 },
     #[error("issue `{issue}` is a single point; there is nothing to forecast")]
     Degenerate { issue: String },
