@@ -8,9 +8,9 @@
 //! - `sensitivity_seed_case_10k`: 10,000 Monte Carlo runs of the seed case
 //!   (5 actors, 9 issues), tornado included, per model (the target: under
 //!   5 s with every model).
-//! Inputs are
-//! built or read once, outside the timed code; random ones from a fixed
-//! seed. Each case prints its number of rounds first: the work is about
+//!
+//! Inputs are built or read once, outside the timed code; random ones from
+//! a fixed seed. Each case prints its number of rounds first: the work is about
 //! rounds × actors² × (targets an actor must try).
 
 use std::hint::black_box;
