@@ -1,5 +1,6 @@
 //! The command line, as clap sees it.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -46,6 +47,12 @@ pub(crate) enum Command {
     /// Join the output folders of a sharded tournament and print its
     /// leaderboard.
     Merge(MergeArgs),
+    /// Serve the HTTP API and the dashboard, storing scenarios, results and
+    /// jobs in SQLite (by default) or PostgreSQL.
+    #[command(after_help = crate::serve::SERVE_HELP)]
+    Serve(ServeArgs),
+    /// API tokens: writes to the server need one.
+    Token(TokenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -330,4 +337,46 @@ pub(crate) struct MergeArgs {
     /// Print the leaderboard as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DatabaseFlags {
+    /// The database: postgres://USER:PASSWORD@HOST/DB, sqlite://PATH or a
+    /// file path (SQLite, created if missing). Default: $DETENTE_DATABASE_URL,
+    /// else detente/detente.db in the user's data directory.
+    #[arg(long, value_name = "URL")]
+    pub(crate) database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseFlags,
+    /// The address to listen on. On a loopback address reads need no token;
+    /// elsewhere every request but /api/health does. Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub(crate) bind: SocketAddr,
+    /// Jobs (sensitivity runs, negotiations, tournaments) running at once
+    /// [default: half the cores].
+    #[arg(long, value_name = "N")]
+    pub(crate) workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    #[command(subcommand)]
+    pub(crate) command: TokenCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Make a new API token and print it, once: the database keeps only its
+    /// SHA-256.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TokenCreateArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseFlags,
 }

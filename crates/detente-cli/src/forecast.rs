@@ -6,9 +6,8 @@
 //! issue's own units (an option index on an ordered discrete issue, with the
 //! nearest option's name), and prints the report, the JSON or the CSV.
 //!
-//! The JSON keys are a stable interface documented in the README; add keys,
-//! never rename them. JSON is streamed through `Serialize` impls over the
-//! library's results, never built as a tree.
+//! The JSON objects are detente-report's (`detente_report::forecast`), shared
+//! with the server.
 
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
@@ -23,9 +22,10 @@ use detente_forecast::sensitivity::{
     UncertainInput,
 };
 use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Scale, Stop};
+use detente_report::forecast::{
+    CompareJson, ForecastContext, ForecastJson, ModelName, SensitivityJson, check_sensitivity_size, checked_forecast,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
 
 use crate::args::{ForecastArgs, ForecastFlags, ModelArg, SensitivityArgs};
 use crate::forecast_plot;
@@ -33,44 +33,22 @@ use crate::load::{LoadedScenario, load_scenario};
 use crate::plot::PictureFormat;
 use crate::report::print_warnings;
 
-/// Every model, in the order `--compare` prints them.
-pub(crate) const ALL_MODELS: [ModelArg; 6] =
-    [ModelArg::Compromise, ModelArg::Median, ModelArg::Nash, ModelArg::WeightedNash, ModelArg::Eu, ModelArg::Smp];
-
-/// The library's model for a `--model` value, with its default parameters.
-pub(crate) fn model(arg: ModelArg) -> Model {
+/// The report crate's model for a `--model` value.
+pub(crate) fn model_name(arg: ModelArg) -> ModelName {
     match arg {
-        ModelArg::Compromise => Model::Compromise,
-        ModelArg::Median => Model::Median,
-        ModelArg::Nash => Model::Nash { weighted: false },
-        ModelArg::WeightedNash => Model::Nash { weighted: true },
-        ModelArg::Eu => Model::ExpectedUtility(Default::default()),
-        ModelArg::Smp => Model::Smp(Default::default()),
+        ModelArg::Compromise => ModelName::Compromise,
+        ModelArg::Median => ModelName::Median,
+        ModelArg::Nash => ModelName::Nash,
+        ModelArg::WeightedNash => ModelName::WeightedNash,
+        ModelArg::Eu => ModelName::Eu,
+        ModelArg::Smp => ModelName::Smp,
     }
 }
 
-/// The model with the `--param` settings that name it applied; a setting for
-/// a model that is not run is still checked, so a typo never passes silently.
-pub(crate) fn configured(arg: ModelArg, params: &[String]) -> anyhow::Result<Model> {
-    let mut eu = detente_forecast::eu::EuParams::default();
-    let mut smp = detente_forecast::smp::SmpParams::default();
-    for param in params {
-        let Some((key, value)) = param.split_once('=') else {
-            anyhow::bail!("--param {param}: write it as MODEL.KEY=VALUE, e.g. smp.VotingRule=PropCbc");
-        };
-        match key.split_once('.') {
-            Some(("eu", key)) => eu.set(key, value).map_err(|e| anyhow::anyhow!("--param {param}: {e}"))?,
-            Some(("smp", key)) => smp.set(key, value).map_err(|e| anyhow::anyhow!("--param {param}: {e}"))?,
-            _ => anyhow::bail!(
-                "--param {param}: the key must start with the model it sets, `eu.` or `smp.` (e.g. smp.VotingRule=PropCbc)"
-            ),
-        }
-    }
-    Ok(match arg {
-        ModelArg::Eu => Model::ExpectedUtility(eu),
-        ModelArg::Smp => Model::Smp(smp),
-        other => model(other),
-    })
+/// The model with the `--param` settings applied (see
+/// [`detente_report::forecast::configured`]).
+pub(crate) fn configured(name: ModelName, params: &[String]) -> anyhow::Result<Model> {
+    detente_report::forecast::configured(name, params).map_err(|e| anyhow::anyhow!("--param {e}"))
 }
 
 /// `sensitivity --help`: how spreads are written.
@@ -185,33 +163,17 @@ impl Prepared {
     }
 
     fn actor_name(&self, a: usize) -> &str {
-        self.loaded.scenario.actors.get(a).map_or_else(|| self.input.actors[a].id.as_str(), |actor| &actor.name)
+        self.context().actor_name(a)
+    }
+
+    /// What the report crate's JSON views need.
+    fn context(&self) -> ForecastContext<'_> {
+        ForecastContext { scenario: &self.loaded.scenario, input: &self.input, warnings: &self.loaded.warnings }
     }
 }
 
 fn forecast_options(flags: &ForecastFlags) -> ForecastOptions {
     ForecastOptions { max_rounds: flags.rounds, seed: flags.seed }
-}
-
-/// Runs one model and checks the shape of its answer, so that a model in
-/// progress cannot make the report index out of range.
-fn run_model(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    let forecast = detente_forecast::forecast(input, model, options)?;
-    let (actors, issues) = (input.actors.len(), input.issues.len());
-    let malformed = |what: String| Err(ForecastError::Invalid(format!("the {} model {what}", model.name())));
-    if forecast.outcome.len() != issues {
-        return malformed(format!("gave {} outcomes for {issues} issues", forecast.outcome.len()));
-    }
-    if forecast.trajectory.is_empty() {
-        return malformed("gave no positions".to_owned());
-    }
-    if forecast.trajectory.iter().any(|round| round.len() != actors || round.iter().any(|p| p.len() != issues)) {
-        return malformed(format!("gave a trajectory unlike its {actors} actors and {issues} issues"));
-    }
-    if let Some(x) = forecast.outcome.iter().find(|x| !x.is_finite()) {
-        return malformed(format!("gave a non-finite outcome ({x})"));
-    }
-    Ok(forecast)
 }
 
 // ------------------------------------------------------------------ forecast
@@ -225,21 +187,19 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
     let options = forecast_options(&args.run);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.compare {
-        let models = ALL_MODELS
+        let models = ModelName::ALL
             .iter()
             .map(|&m| Ok((m, configured(m, &args.run.params)?)))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let results: Vec<(ModelArg, Result<Forecast, ForecastError>)> =
-            models.iter().map(|(m, chosen)| (*m, run_model(&prepared.input, chosen, &options))).collect();
+        let results: Vec<(ModelName, Result<Forecast, ForecastError>)> =
+            models.iter().map(|(m, chosen)| (*m, checked_forecast(&prepared.input, chosen, &options))).collect();
         if results.iter().all(|(_, r)| r.is_err()) {
-            let errors: Vec<String> = results
-                .iter()
-                .filter_map(|(m, r)| r.as_ref().err().map(|e| format!("{}: {e}", model(*m).name())))
-                .collect();
+            let errors: Vec<String> =
+                results.iter().filter_map(|(m, r)| r.as_ref().err().map(|e| format!("{}: {e}", m.name()))).collect();
             bail!("no model can forecast {}:\n  {}", args.file.display(), errors.join("\n  "));
         }
         if args.json {
-            serde_json::to_writer_pretty(&mut out, &CompareJson { prepared: &prepared, results: &results })?;
+            serde_json::to_writer_pretty(&mut out, &CompareJson { context: prepared.context(), results: &results })?;
             writeln!(out)?;
         } else {
             print_warnings(&prepared.loaded);
@@ -248,11 +208,11 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
         return Ok(out.flush()?);
     }
 
-    let chosen = configured(args.model, &args.run.params)?;
-    let forecast = run_model(&prepared.input, &chosen, &options)
+    let chosen = configured(model_name(args.model), &args.run.params)?;
+    let forecast = checked_forecast(&prepared.input, &chosen, &options)
         .with_context(|| format!("the {} model cannot forecast {}", chosen.name(), args.file.display()))?;
     if args.json {
-        let json = ForecastJson { prepared: &prepared, forecast: &forecast, top_level: true };
+        let json = ForecastJson { context: prepared.context(), forecast: &forecast, top_level: true };
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
     } else if args.csv {
@@ -390,13 +350,13 @@ fn csv_field(s: &str) -> String {
 fn write_compare(
     out: &mut impl Write,
     prepared: &Prepared,
-    results: &[(ModelArg, Result<Forecast, ForecastError>)],
+    results: &[(ModelName, Result<Forecast, ForecastError>)],
 ) -> io::Result<()> {
     let input = &prepared.input;
     let title = format!("{}: every model's forecast, in each issue's units", prepared.loaded.scenario.name);
     writeln!(out, "{title}")?;
     writeln!(out, "{}", "=".repeat(title.chars().count()))?;
-    let names: Vec<&str> = results.iter().map(|(m, _)| model(*m).name()).collect();
+    let names: Vec<&str> = results.iter().map(|(m, _)| m.name()).collect();
     let cells: Vec<Vec<String>> = input
         .issues
         .iter()
@@ -438,7 +398,7 @@ fn write_compare(
     let notes: Vec<String> = results
         .iter()
         .filter_map(|(m, r)| {
-            let name = model(*m).name();
+            let name = m.name();
             match r {
                 Err(e) => Some(format!("{name}: no forecast: {e}")),
                 Ok(f) if f.stop != Stop::ClosedForm => Some(format!("{name}: {}", stop_text(f))),
@@ -455,221 +415,7 @@ fn write_compare(
     Ok(())
 }
 
-// ---------------------------------------------------------- forecast JSON
-
-#[derive(Serialize)]
-struct ActorJson<'a> {
-    id: &'a str,
-    name: &'a str,
-    capability: f64,
-}
-
-#[derive(Serialize)]
-struct ScaleJson<'a> {
-    id: &'a str,
-    name: &'a str,
-    min: f64,
-    max: f64,
-    unit: Option<&'a str>,
-    options: Option<&'a [String]>,
-}
-
-fn actors_json(prepared: &Prepared) -> Vec<ActorJson<'_>> {
-    prepared
-        .input
-        .actors
-        .iter()
-        .enumerate()
-        .map(|(a, actor)| ActorJson { id: &actor.id, name: prepared.actor_name(a), capability: actor.capability })
-        .collect()
-}
-
-fn scales_json(input: &Input) -> Vec<ScaleJson<'_>> {
-    input
-        .issues
-        .iter()
-        .map(|s| ScaleJson {
-            id: &s.id,
-            name: &s.name,
-            min: s.min,
-            max: s.max,
-            unit: s.unit.as_deref(),
-            options: s.options.as_deref(),
-        })
-        .collect()
-}
-
-/// `{ issue id: value }`, in the issue's units or normalised.
-struct OutcomeJson<'a> {
-    input: &'a Input,
-    outcome: &'a [f64],
-    units: bool,
-}
-
-impl Serialize for OutcomeJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(
-            self.input
-                .issues
-                .iter()
-                .zip(self.outcome)
-                .map(|(s, &x)| (&s.id, if self.units { s.denormalise(x) } else { x })),
-        )
-    }
-}
-
-/// `{ issue id: option }` for the ordered discrete issues.
-struct NearestJson<'a> {
-    input: &'a Input,
-    outcome: &'a [f64],
-}
-
-impl Serialize for NearestJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(
-            self.input.issues.iter().zip(self.outcome).filter_map(|(s, &x)| s.nearest_option(x).map(|o| (&s.id, o))),
-        )
-    }
-}
-
-/// `trajectory[round][actor][issue]`, in the issue's units or normalised.
-struct TrajectoryJson<'a> {
-    input: &'a Input,
-    trajectory: &'a [Vec<Vec<f64>>],
-    units: bool,
-}
-
-impl Serialize for TrajectoryJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.trajectory.iter().map(|round| RoundJson { outer: self, round }))
-    }
-}
-
-struct RoundJson<'a> {
-    outer: &'a TrajectoryJson<'a>,
-    round: &'a [Vec<f64>],
-}
-
-impl Serialize for RoundJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.round.iter().map(|positions| PositionsJson { outer: self.outer, positions }))
-    }
-}
-
-struct PositionsJson<'a> {
-    outer: &'a TrajectoryJson<'a>,
-    positions: &'a [f64],
-}
-
-impl Serialize for PositionsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (input, units) = (self.outer.input, self.outer.units);
-        serializer.collect_seq(
-            input.issues.iter().zip(self.positions).map(|(s, &x)| if units { s.denormalise(x) } else { x }),
-        )
-    }
-}
-
-/// The `forecast --json` object; also `sensitivity --json`'s `base`, without
-/// the scenario's name and the warnings (`top_level: false`).
-struct ForecastJson<'a> {
-    prepared: &'a Prepared,
-    forecast: &'a Forecast,
-    top_level: bool,
-}
-
-impl Serialize for ForecastJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (input, f) = (&self.prepared.input, self.forecast);
-        let mut map = serializer.serialize_map(None)?;
-        if self.top_level {
-            map.serialize_entry("scenario", &self.prepared.loaded.scenario.name)?;
-        }
-        map.serialize_entry("model", f.model)?;
-        map.serialize_entry("stop", &f.stop)?;
-        map.serialize_entry("rounds", &f.rounds())?;
-        map.serialize_entry("actors", &actors_json(self.prepared))?;
-        map.serialize_entry("issues", &scales_json(input))?;
-        map.serialize_entry("outcome", &OutcomeJson { input, outcome: &f.outcome, units: true })?;
-        map.serialize_entry("outcome_normalised", &OutcomeJson { input, outcome: &f.outcome, units: false })?;
-        map.serialize_entry("nearest_option", &NearestJson { input, outcome: &f.outcome })?;
-        map.serialize_entry("trajectory", &TrajectoryJson { input, trajectory: &f.trajectory, units: true })?;
-        map.serialize_entry(
-            "trajectory_normalised",
-            &TrajectoryJson { input, trajectory: &f.trajectory, units: false },
-        )?;
-        if self.top_level {
-            map.serialize_entry("warnings", &warnings_json(&self.prepared.loaded))?;
-        }
-        map.end()
-    }
-}
-
-fn warnings_json(loaded: &LoadedScenario) -> Vec<&str> {
-    loaded.warnings.iter().map(|w| w.message.as_str()).collect()
-}
-
-/// The `forecast --compare --json` object.
-struct CompareJson<'a> {
-    prepared: &'a Prepared,
-    results: &'a [(ModelArg, Result<Forecast, ForecastError>)],
-}
-
-impl Serialize for CompareJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let input = &self.prepared.input;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("scenario", &self.prepared.loaded.scenario.name)?;
-        map.serialize_entry("actors", &actors_json(self.prepared))?;
-        map.serialize_entry("issues", &scales_json(input))?;
-        map.serialize_entry("models", &ModelsJson { input, results: self.results })?;
-        map.serialize_entry("warnings", &warnings_json(&self.prepared.loaded))?;
-        map.end()
-    }
-}
-
-struct ModelsJson<'a> {
-    input: &'a Input,
-    results: &'a [(ModelArg, Result<Forecast, ForecastError>)],
-}
-
-impl Serialize for ModelsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(
-            self.results.iter().map(|(m, result)| (model(*m).name(), ModelResultJson { input: self.input, result })),
-        )
-    }
-}
-
-struct ModelResultJson<'a> {
-    input: &'a Input,
-    result: &'a Result<Forecast, ForecastError>,
-}
-
-impl Serialize for ModelResultJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let input = self.input;
-        let mut map = serializer.serialize_map(None)?;
-        match self.result {
-            Ok(f) => {
-                map.serialize_entry("stop", &f.stop)?;
-                map.serialize_entry("rounds", &f.rounds())?;
-                map.serialize_entry("outcome", &OutcomeJson { input, outcome: &f.outcome, units: true })?;
-                map.serialize_entry("outcome_normalised", &OutcomeJson { input, outcome: &f.outcome, units: false })?;
-                map.serialize_entry("nearest_option", &NearestJson { input, outcome: &f.outcome })?;
-            }
-            Err(e) => map.serialize_entry("error", &e.to_string())?,
-        }
-        map.end()
-    }
-}
-
 // -------------------------------------------------------------- sensitivity
-
-/// The draws and outcomes a run keeps (`runs × (inputs + issues) × 8`
-/// bytes, as the library documents) may take at most this much; the rank
-/// correlations need about as much again.
-const MAX_KEPT_BYTES: u128 = 2 << 30;
 
 /// Set by Ctrl-C; a second Ctrl-C exits at once.
 static CANCEL: AtomicBool = AtomicBool::new(false);
@@ -694,17 +440,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     }
     let prepared = Prepared::new(&args.file, args.scenario.strict_weights)?;
     let input = &prepared.input;
-    let per_run = (input.actors.len() * (1 + 2 * input.issues.len()) + input.issues.len()) as u128 * 8;
-    if args.runs as u128 * per_run > MAX_KEPT_BYTES {
-        bail!(
-            "--runs {}: the runs' draws and outcomes would take {:.1} GiB ({per_run} bytes a run for this scenario); \
-             at most {} runs fit in the {} GiB this command allows",
-            args.runs,
-            (args.runs as u128 * per_run) as f64 / f64::from(1u32 << 30),
-            MAX_KEPT_BYTES / per_run,
-            MAX_KEPT_BYTES >> 30
-        );
-    }
+    check_sensitivity_size(input, args.runs).map_err(|e| anyhow::anyhow!("--runs {}: {e}", args.runs))?;
     let defaults = SensitivityOptions::default();
     let options = SensitivityOptions {
         runs: args.runs,
@@ -715,7 +451,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         bins: args.bins,
         ..defaults
     };
-    let chosen = configured(args.model, &args.run.params)?;
+    let chosen = configured(model_name(args.model), &args.run.params)?;
 
     let bar = progress_bar(args.runs);
     let result = sensitivity::run(
@@ -741,7 +477,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     if args.json {
         serde_json::to_writer_pretty(
             &mut out,
-            &SensitivityJson { prepared: &prepared, result: &result, options: &options },
+            &SensitivityJson { context: prepared.context(), result: &result, options: &options },
         )?;
         writeln!(out)?;
     } else {
@@ -897,171 +633,6 @@ fn group_thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-// -------------------------------------------------------- sensitivity JSON
-
-/// The `sensitivity --json` object.
-struct SensitivityJson<'a> {
-    prepared: &'a Prepared,
-    result: &'a Sensitivity,
-    options: &'a SensitivityOptions,
-}
-
-#[derive(Serialize)]
-struct DefaultSpreadsJson {
-    position: Spread,
-    salience: Spread,
-    capability: Spread,
-}
-
-impl Serialize for SensitivityJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (prepared, result, options) = (self.prepared, self.result, self.options);
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("scenario", &prepared.loaded.scenario.name)?;
-        map.serialize_entry("model", result.model)?;
-        map.serialize_entry("runs", &result.runs)?;
-        map.serialize_entry("seed", &result.seed)?;
-        map.serialize_entry(
-            "default_spreads",
-            &DefaultSpreadsJson {
-                position: options.position,
-                salience: options.salience,
-                capability: options.capability,
-            },
-        )?;
-        map.serialize_entry("base", &ForecastJson { prepared, forecast: &result.base, top_level: false })?;
-        map.serialize_entry("inputs", &result.inputs)?;
-        map.serialize_entry("issues", &IssuesSensitivityJson { prepared, result })?;
-        map.serialize_entry("warnings", &warnings_json(&prepared.loaded))?;
-        map.end()
-    }
-}
-
-struct IssuesSensitivityJson<'a> {
-    prepared: &'a Prepared,
-    result: &'a Sensitivity,
-}
-
-impl Serialize for IssuesSensitivityJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.prepared.input.issues.iter().zip(&self.result.issues).map(|(scale, issue)| IssueSensitivityJson {
-                result: self.result,
-                scale,
-                issue,
-            }),
-        )
-    }
-}
-
-struct IssueSensitivityJson<'a> {
-    result: &'a Sensitivity,
-    scale: &'a Scale,
-    issue: &'a IssueSensitivity,
-}
-
-#[derive(Serialize)]
-struct QuantileJson {
-    p: f64,
-    value: f64,
-}
-
-#[derive(Serialize)]
-struct NormalisedJson<'a> {
-    base: f64,
-    mean: f64,
-    std_dev: f64,
-    min: f64,
-    max: f64,
-    quantiles: &'a [sensitivity::Quantile],
-}
-
-impl Serialize for IssueSensitivityJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (scale, issue) = (self.scale, self.issue);
-        let units = |x: f64| scale.denormalise(x);
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &scale.id)?;
-        map.serialize_entry("name", &scale.name)?;
-        map.serialize_entry("base", &units(issue.base))?;
-        map.serialize_entry("mean", &units(issue.mean))?;
-        map.serialize_entry("std_dev", &(issue.std_dev * scale.span()))?;
-        map.serialize_entry("min", &units(issue.min))?;
-        map.serialize_entry("max", &units(issue.max))?;
-        let quantiles: Vec<QuantileJson> =
-            issue.quantiles.iter().map(|q| QuantileJson { p: q.p, value: units(q.value) }).collect();
-        map.serialize_entry("quantiles", &quantiles)?;
-        map.serialize_entry("histogram", &HistogramJson { scale, counts: &issue.histogram })?;
-        map.serialize_entry("tornado", &TornadoJson { result: self.result, scale, bars: &issue.tornado })?;
-        map.serialize_entry(
-            "normalised",
-            &NormalisedJson {
-                base: issue.base,
-                mean: issue.mean,
-                std_dev: issue.std_dev,
-                min: issue.min,
-                max: issue.max,
-                quantiles: &issue.quantiles,
-            },
-        )?;
-        map.end()
-    }
-}
-
-/// `{ "edges": [bins + 1 values in the issue's units], "counts": [bins] }`.
-struct HistogramJson<'a> {
-    scale: &'a Scale,
-    counts: &'a [u64],
-}
-
-impl Serialize for HistogramJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let bins = self.counts.len();
-        let edges: Vec<f64> = (0..=bins).map(|i| self.scale.denormalise(i as f64 / bins as f64)).collect();
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("edges", &edges)?;
-        map.serialize_entry("counts", self.counts)?;
-        map.end()
-    }
-}
-
-struct TornadoJson<'a> {
-    result: &'a Sensitivity,
-    scale: &'a Scale,
-    bars: &'a [TornadoBar],
-}
-
-#[derive(Serialize)]
-struct BarJson<'a> {
-    input: usize,
-    actor: &'a str,
-    parameter: Parameter,
-    issue: Option<&'a str>,
-    low: f64,
-    high: f64,
-    swing: f64,
-    rank_correlation: Option<f64>,
-}
-
-impl Serialize for TornadoJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let scale = self.scale;
-        serializer.collect_seq(self.bars.iter().map(|bar| {
-            let input = &self.result.inputs[bar.input];
-            BarJson {
-                input: bar.input,
-                actor: &input.actor,
-                parameter: input.parameter,
-                issue: input.issue.as_deref(),
-                low: scale.denormalise(bar.low),
-                high: scale.denormalise(bar.high),
-                swing: bar.swing * scale.span(),
-                rank_correlation: bar.rank_correlation,
-            }
-        }))
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod forecast_plot;
 mod load;
 mod plot;
 mod report;
+mod serve;
 mod simulate;
 mod simulate_plot;
 
@@ -64,7 +65,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.json {
-                serde_json::to_writer_pretty(&mut out, &report::AnalysisJson::new(&loaded, &analysis))?;
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &detente_report::analysis::AnalysisJson::new(&loaded.scenario, &analysis, &loaded.warnings),
+                )?;
                 writeln!(out)?;
             } else {
                 report::print_warnings(&loaded);
@@ -123,6 +127,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Negotiate(a) => simulate::run_negotiate(&a)?,
         Command::Tournament(a) => simulate::run_tournament(&a)?,
         Command::Merge(a) => simulate::run_merge(&a)?,
+        Command::Serve(a) => serve::run_serve(&a)?,
+        Command::Token(a) => match &a.command {
+            args::TokenCommand::Create(c) => serve::run_token_create(c)?,
+        },
     }
     Ok(())
 }

@@ -31,7 +31,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use detente_core::{Scenario, issue_value};
+use detente_core::Scenario;
+use detente_report::negotiation::{NegotiationView, action_name, protocol_name};
 use detente_sim::metrics::{NegotiationMetrics, Reference, measure};
 use detente_sim::strategies::{self, CONDITIONS, NAMES};
 use detente_sim::tournament::{
@@ -42,7 +43,7 @@ use detente_sim::trace::{Action, Trace};
 use detente_sim::{Arena, Deadline, Ending, NegotiationResult, Negotiator, OutcomeId, Protocol, negotiate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use crate::args::{MergeArgs, NegotiateArgs, NegotiationFlags, ProtocolArg, RolesArg, TournamentArgs};
 use crate::load::{LoadedScenario, load_scenario};
@@ -96,27 +97,8 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// The spec list of `--agents`, split at the commas outside parentheses.
 pub(crate) fn split_specs(text: &str) -> anyhow::Result<Vec<String>> {
-    let mut specs = Vec::new();
-    let mut depth = 0i32;
-    let mut current = String::new();
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                specs.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    specs.push(current);
-    let specs: Vec<String> = specs.into_iter().map(|s| s.trim().to_owned()).collect();
-    if let Some(k) = specs.iter().position(String::is_empty) {
-        bail!("--agents `{text}`: agent {} is empty; give strategy specs separated by commas", k + 1);
-    }
-    Ok(specs)
+    detente_report::negotiation::split_specs(text)
+        .map_err(|k| anyhow!("--agents `{text}`: agent {k} is empty; give strategy specs separated by commas"))
 }
 
 fn protocol(arg: ProtocolArg) -> Protocol {
@@ -124,14 +106,6 @@ fn protocol(arg: ProtocolArg) -> Protocol {
         ProtocolArg::Sao => Protocol::Sao,
         ProtocolArg::Multilateral => Protocol::Multilateral,
         ProtocolArg::Mediated => Protocol::Mediated,
-    }
-}
-
-fn protocol_name(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Sao => "sao",
-        Protocol::Multilateral => "multilateral",
-        Protocol::Mediated => "mediated",
     }
 }
 
@@ -191,13 +165,23 @@ impl Negotiation<'_> {
     }
 
     fn values(&self, outcome: OutcomeId) -> Vec<(String, String)> {
-        let scenario = &self.loaded.scenario;
-        scenario
-            .issues
-            .iter()
-            .zip(self.arena.outcome(outcome))
-            .map(|(issue, l)| (issue.id.clone(), issue_value(issue, l).to_string()))
-            .collect()
+        self.view(&self.loaded.path.display().to_string()).values(outcome)
+    }
+
+    /// The report crate's view, for the JSON; `file` names the scenario's file.
+    fn view<'b>(&'b self, file: &'b str) -> NegotiationView<'b> {
+        NegotiationView {
+            scenario: &self.loaded.scenario,
+            file,
+            arena: self.arena,
+            reference: self.reference,
+            agents: self.agents,
+            protocol: self.protocol,
+            rounds: self.rounds,
+            seed: self.seed,
+            result: self.result,
+            metrics: self.metrics,
+        }
     }
 }
 
@@ -247,7 +231,8 @@ pub(crate) fn run_negotiate(args: &NegotiateArgs) -> anyhow::Result<()> {
 
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &negotiation_json(&n))?;
+        let file = loaded.path.display().to_string();
+        serde_json::to_writer_pretty(&mut out, &n.view(&file).to_json())?;
         writeln!(out)?;
     } else {
         print_warnings(&loaded);
@@ -372,56 +357,6 @@ fn write_trace_summary(out: &mut impl Write, n: &Negotiation<'_>) -> io::Result<
     Ok(())
 }
 
-fn negotiation_json(n: &Negotiation<'_>) -> Value {
-    let s = &n.loaded.scenario;
-    let ending = match n.result.ending {
-        Ending::Agreement => json!({ "kind": "agreement" }),
-        Ending::Timeout => json!({ "kind": "timeout" }),
-        Ending::WalkAway { by } => json!({ "kind": "walk-away", "by": by, "actor": n.actor_id(by) }),
-    };
-    let agreement = n.result.agreement.map(|o| {
-        let map: Map<String, Value> = n.values(o).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-        Value::Object(map)
-    });
-    let parties: Vec<Value> = n
-        .arena
-        .parties
-        .iter()
-        .zip(&n.metrics.parties)
-        .enumerate()
-        .map(|(i, (p, m))| {
-            json!({
-                "party": i,
-                "actor": p.id,
-                "agent": n.agents[i],
-                "utility": m.utility,
-                "outcome_utility": n.result.agreement.map(|o| p.utility(o)),
-                "reservation": m.reservation,
-                "advantage": m.advantage,
-                "offers": n.trace().entries.iter().filter(|e| e.party == Some(i) && e.action == Action::Offer).count(),
-            })
-        })
-        .collect();
-    json!({
-        "scenario": s.name,
-        "file": n.loaded.path.display().to_string(),
-        "protocol": protocol_name(n.protocol),
-        "rounds_limit": n.rounds,
-        "seed": n.seed,
-        "parties": parties,
-        "ending": ending,
-        "agreement": agreement,
-        "steps": n.result.steps,
-        "rounds": n.result.rounds,
-        "time": n.result.time,
-        "welfare": n.metrics.welfare,
-        "nash_point": n.reference.nash,
-        "nash_distance": n.metrics.nash_distance,
-        "pareto_distance": n.metrics.pareto_distance,
-        "actions": n.trace().entries.len(),
-    })
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TraceFormat {
     Json,
@@ -433,16 +368,6 @@ fn trace_format(path: &Path) -> anyhow::Result<TraceFormat> {
         Some("json") => Ok(TraceFormat::Json),
         Some("csv") => Ok(TraceFormat::Csv),
         _ => bail!("--trace {}: name the file *.json or *.csv", path.display()),
-    }
-}
-
-fn action_name(a: Action) -> &'static str {
-    match a {
-        Action::Offer => "offer",
-        Action::Accept => "accept",
-        Action::Reject => "reject",
-        Action::EndNegotiation => "end-negotiation",
-        Action::Propose => "propose",
     }
 }
 
@@ -475,40 +400,8 @@ fn write_trace(path: &Path, n: &Negotiation<'_>) -> anyhow::Result<()> {
             }
         }
         TraceFormat::Json => {
-            let entries: Vec<Value> = n
-                .trace()
-                .entries
-                .iter()
-                .map(|e| {
-                    let outcome = e
-                        .outcome
-                        .map(|o| Value::Object(n.values(o).into_iter().map(|(k, v)| (k, Value::String(v))).collect()));
-                    let utilities: Map<String, Value> = if e.outcome.is_some() {
-                        n.arena.parties.iter().zip(&e.utilities).map(|(p, &u)| (p.id.clone(), json!(u))).collect()
-                    } else {
-                        Map::new()
-                    };
-                    json!({
-                        "step": e.step,
-                        "round": e.round,
-                        "party": e.party.map(|p| n.actor_id(p)),
-                        "action": action_name(e.action),
-                        "outcome": outcome,
-                        "utilities": utilities,
-                    })
-                })
-                .collect();
-            let parties: Vec<Value> =
-                (0..n.arena.parties.len()).map(|i| json!({ "actor": n.actor_id(i), "agent": n.agents[i] })).collect();
-            let doc = json!({
-                "scenario": s.name,
-                "protocol": protocol_name(n.protocol),
-                "rounds_limit": n.rounds,
-                "seed": n.seed,
-                "parties": parties,
-                "issues": s.issues.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-                "entries": entries,
-            });
+            let file = n.loaded.path.display().to_string();
+            let doc = n.view(&file).trace_json();
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
@@ -994,12 +887,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn agent_specs_split_at_commas_outside_parentheses() {
-        assert_eq!(split_specs("boulware, conceder").expect("specs"), vec!["boulware", "conceder"]);
-        assert_eq!(
-            split_specs("time-based(e=0.5,x=1)+ac-next,linear").expect("specs"),
-            vec!["time-based(e=0.5,x=1)+ac-next", "linear"]
-        );
+    fn an_empty_agent_spec_is_named() {
         let err = split_specs("boulware,,linear").expect_err("an empty spec");
         assert!(err.to_string().contains("agent 2 is empty"), "{err}");
     }
