@@ -154,6 +154,7 @@ pub async fn update_scenario(
 ) -> ApiResult<axum::Json<ScenarioSummary>> {
     let new = tokio::task::spawn_blocking(move || load(&input)?.to_new_version()).await.map_err(join_error)??;
     let summary = state.store().add_version(&id, &new).await?.ok_or_else(|| ApiError::not_found("scenario", &id))?;
+    state.forget_analyses(&id);
     tracing::info!(scenario = summary.id, version = summary.version, "scenario updated");
     Ok(axum::Json(summary))
 }
@@ -164,6 +165,7 @@ pub async fn update_scenario(
         (status = 404, description = "No such scenario", body = ErrorBody)))]
 pub async fn delete_scenario(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     state.jobs().cancel_scenario(&id);
+    state.forget_analyses(&id);
     if state.store().delete_scenario(&id).await? {
         tracing::info!(scenario = id, "scenario deleted");
         Ok(StatusCode::NO_CONTENT)
@@ -334,10 +336,18 @@ pub async fn get_analysis(
     query: ApiQuery,
 ) -> ApiResult<Response> {
     let version = query.integer("version", 1, i64::MAX)?;
+    if let Some(body) = state.cached_analysis(&id, version) {
+        return Ok((StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
+    let generation = state.analysis_generation();
     let stored = stored_version(&state, &id, version).await?;
     let reference = ScenarioRef { id: stored.summary.id, version: stored.summary.version };
     match state.store().cached_result(&reference, "analysis", &analysis_key(None)).await? {
-        Some(result) => Ok(json_response(StatusCode::OK, result.body)),
+        Some(result) => {
+            let body = axum::body::Bytes::from(result.body);
+            state.cache_analysis(&id, version, generation, body.clone());
+            Ok((StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+        }
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "not_computed",

@@ -81,6 +81,15 @@ struct Inner {
     jobs: Jobs,
     settings: Settings,
     compute: Semaphore,
+    /// Response bodies of `GET /api/scenarios/{id}/analysis`, keyed by the
+    /// scenario id and the requested version (`None`: the latest). A stored
+    /// result never changes, so only a new version or a deletion of the
+    /// scenario drops its entries; one server per database (docs/api.md)
+    /// keeps this cache true.
+    analysis_cache: std::sync::RwLock<std::collections::HashMap<(String, Option<i64>), axum::body::Bytes>>,
+    /// Bumped by every `forget_analyses`, so that a body read from the
+    /// database before a new version was added is not cached after it.
+    analysis_generation: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -108,7 +117,9 @@ impl AppState {
         }
         let jobs = Jobs::new(settings.workers, settings.max_pending_jobs);
         let compute = Semaphore::new(settings.compute_slots.max(1));
-        Ok(AppState(Arc::new(Inner { store, jobs, settings, compute })))
+        let analysis_cache = Default::default();
+        let analysis_generation = Default::default();
+        Ok(AppState(Arc::new(Inner { store, jobs, settings, compute, analysis_cache, analysis_generation })))
     }
 
     pub fn store(&self) -> &Store {
@@ -121,6 +132,34 @@ impl AppState {
 
     pub fn settings(&self) -> &Settings {
         &self.0.settings
+    }
+
+    /// The cached body of a stored default analysis, if any.
+    pub(crate) fn cached_analysis(&self, id: &str, version: Option<i64>) -> Option<axum::body::Bytes> {
+        let cache = self.0.analysis_cache.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.get(&(id.to_owned(), version)).cloned()
+    }
+
+    /// The cache's generation, read before a body is fetched from the store.
+    pub(crate) fn analysis_generation(&self) -> u64 {
+        self.0.analysis_generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Caches a body fetched when the generation was `generation`, unless a
+    /// scenario changed since.
+    pub(crate) fn cache_analysis(&self, id: &str, version: Option<i64>, generation: u64, body: axum::body::Bytes) {
+        let mut cache = self.0.analysis_cache.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.analysis_generation() == generation {
+            cache.insert((id.to_owned(), version), body);
+        }
+    }
+
+    /// Drops every cached body of scenario `id`: after a new version (the
+    /// latest changed) or a deletion.
+    pub(crate) fn forget_analyses(&self, id: &str) {
+        let mut cache = self.0.analysis_cache.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.0.analysis_generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        cache.retain(|(cached, _), _| cached != id);
     }
 
     async fn compute_permit(&self) -> Result<SemaphorePermit<'_>, ApiError> {

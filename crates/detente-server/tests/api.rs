@@ -195,11 +195,29 @@ async fn an_update_makes_version_2_and_version_1_stays_readable() {
 }
 
 #[tokio::test]
+async fn a_new_version_is_not_served_the_previous_versions_cached_analysis() {
+    let app = app().await;
+    let created = app.ok("POST", "/api/scenarios", Some(json!({"format": "toml", "text": laptop_toml()}))).await;
+    let id = created["id"].as_str().expect("id");
+    app.ok("POST", &format!("/api/scenarios/{id}/analysis"), Some(json!({}))).await;
+    let latest = app.ok("GET", &format!("/api/scenarios/{id}/analysis"), None).await;
+    assert_eq!(latest["version"], 1);
+    app.ok("PUT", &format!("/api/scenarios/{id}"), Some(json!({"format": "toml", "text": laptop_toml()}))).await;
+    // The latest version is now 2, which nobody has analysed yet.
+    let (status, e) = app.call("GET", &format!("/api/scenarios/{id}/analysis"), None).await;
+    assert_eq!((status, e["error"]["code"].clone()), (StatusCode::NOT_FOUND, json!("not_computed")));
+    let first = app.ok("GET", &format!("/api/scenarios/{id}/analysis?version=1"), None).await;
+    assert_eq!(first, latest);
+}
+
+#[tokio::test]
 async fn delete_removes_the_scenario_its_versions_and_results() {
     let app = app().await;
     let created = app.ok("POST", "/api/scenarios", Some(json!({"format": "toml", "text": laptop_toml()}))).await;
     let id = created["id"].as_str().expect("id");
     app.ok("POST", &format!("/api/scenarios/{id}/analysis"), Some(json!({}))).await;
+    // Read once, so the server holds the body in its cache.
+    app.ok("GET", &format!("/api/scenarios/{id}/analysis"), None).await;
     let (status, _) = app.call("DELETE", &format!("/api/scenarios/{id}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     for uri in [
