@@ -97,12 +97,18 @@
 //!   only which of two exactly equal bargains wins.
 //! - The stochastic choice draws from `ChaCha8Rng::seed_from_u64(seed)`, not
 //!   from KTAB's generator, so stochastic runs differ from KTAB's.
-//! - Sums over actors (coalitions, third-party votes) are taken in four
-//!   interleaved partial sums, and a bargain's value as a row total less
-//!   the principals' two terms, so numbers agree with KTAB's to rounding
-//!   (about 10⁻¹⁶), not bit for bit. The search for an actor's target
-//!   skips targets that cannot beat the best found ([`Smp::best_targets`]);
-//!   the target chosen is KTAB's.
+//! - Sums over actors are taken in other orders than KTAB's: coalitions in
+//!   four interleaved partial sums, a bargain's value as a row total less
+//!   the principals' two terms, the third parties' votes in a challenge
+//!   block by block in an order chosen for the search (module `search`).
+//!   On one issue under the proportional rule the risk-neutral coalitions
+//!   come from prefix sums over the actors sorted by ideal
+//!   ([`kernel::coalitions_1d_proportional`]). Numbers therefore agree with
+//!   KTAB's to rounding, not bit for bit (with its own rounding noise, some
+//!   10⁻¹² on a coalition of nearly equal positions).
+//! - The search for an actor's target skips targets, and stops adding up a
+//!   target's votes, as soon as a bound shows that it cannot beat the best
+//!   gain found ([`Smp::best_targets`]); the target chosen is KTAB's.
 //! - Where KTAB throws or divides by zero this carries on: a zero weight
 //!   votes 0, an actor with no salience is indifferent to everything, equal
 //!   probabilities give everyone R = 0, the Conditional PCE falls back to
@@ -114,6 +120,7 @@
 
 pub mod kernel;
 pub mod params;
+mod search;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -145,6 +152,11 @@ pub const POSITION_TOLERANCE: f64 = 1e-3;
 pub const MIN_SIG_GAIN: f64 = 1e-5;
 /// From this many actors on, actors' challenges are found on rayon's threads.
 const PARALLEL_ACTORS: usize = 48;
+/// Rows of an `n × n` matrix per parallel job.
+const ROWS_PER_JOB: usize = 16;
+/// From this many votes (options² × actors, over all queues) on, the queues'
+/// PCEs are worked out on rayon's threads.
+const PARALLEL_QUEUE_WORK: usize = 200_000;
 /// How far above 1 an actor's saliences may sum (round-off).
 const SALIENCE_SUM_TOLERANCE: f64 = 1e-9;
 
@@ -177,6 +189,18 @@ pub struct SmpRun {
 
 fn drive(input: &Input, params: &SmpParams, options: &ForecastOptions, history: bool) -> Result<SmpRun, ForecastError> {
     let smp = Smp::new(input, params)?;
+    if smp.n >= PARALLEL_ACTORS {
+        // The rounds' parallel loops then start from one of rayon's threads
+        // instead of handing their work over to the pool (and waiting for
+        // it) twice a round.
+        Ok(rayon::scope(|_| rounds(&smp, options, history)))
+    } else {
+        Ok(rounds(&smp, options, history))
+    }
+}
+
+/// The rounds of [`drive`].
+fn rounds(smp: &Smp, options: &ForecastOptions, history: bool) -> SmpRun {
     let max_rounds = options.max_rounds.unwrap_or(MAX_ROUNDS);
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut state = smp.initial_state();
@@ -193,13 +217,10 @@ fn drive(input: &Input, params: &SmpParams, options: &ForecastOptions, history: 
     let stochastic = smp.params.state_transition == StateTransition::Stochastic;
     while round < max_rounds {
         round += 1;
-        let turn = smp.turn(
-            &state,
-            &assessment,
-            |_, _, prob: &[f64]| {
-                if stochastic { draw(&mut rng, prob) } else { most_probable(prob) }
-            },
-        );
+        let choose = |_: usize, _: &[QueueItem], prob: &[f64]| {
+            if stochastic { draw(&mut rng, prob) } else { most_probable(prob) }
+        };
+        let turn = smp.play(&state, &assessment, choose, false);
         let moved = smp.state_distance(&state, &turn.next);
         if round == 1 {
             first_move = moved + MIN_SIG_DELTA;
@@ -221,12 +242,12 @@ fn drive(input: &Input, params: &SmpParams, options: &ForecastOptions, history: 
     if !history {
         ideals.clear();
     }
-    Ok(SmpRun {
+    SmpRun {
         forecast: Forecast { model: "smp", trajectory, outcome, stop },
         ideals,
         winning_probability: winning,
         distribution,
-    })
+    }
 }
 
 /// The first most probable option (`ndxMaxAbs` in `doBCN`).
@@ -306,6 +327,20 @@ fn fill_column(col: &mut [f64], d: &[f64], r: &[f64]) {
     }
 }
 
+/// `out` = `m` transposed, both `n × n`, row-major.
+fn transpose(m: &[f64], n: usize, out: &mut [f64]) {
+    const TILE: usize = 16;
+    for i0 in (0..n).step_by(TILE) {
+        for j0 in (0..n).step_by(TILE) {
+            for i in i0..(i0 + TILE).min(n) {
+                for j in j0..(j0 + TILE).min(n) {
+                    out[j * n + i] = m[i * n + j];
+                }
+            }
+        }
+    }
+}
+
 /// Third party n's vote, its little-conflict estimate first.
 #[inline(always)]
 fn tp_vote<const R: u8, const C: u8>(w: f64, uni: f64, unj: f64, unn: f64, ci: f64, cj: f64) -> f64 {
@@ -314,18 +349,15 @@ fn tp_vote<const R: u8, const C: u8>(w: f64, uni: f64, unj: f64, unn: f64, ci: f
     kernel::third_party_vote(rule, commit, w, pin, uni, unj, unn)
 }
 
-/// Per-thread working space of [`Smp::best_challenge`].
+/// Working space of [`Smp::view`].
 #[derive(Debug)]
 struct Scratch {
     risk: Vec<f64>,
     col_i: Vec<f64>,
     col_j: Vec<f64>,
-    row_i: Vec<f64>,
-    bound: Vec<f64>,
     diag: Vec<f64>,
     weight: Vec<f64>,
     votes: Vec<f64>,
-    order: Vec<(u64, usize)>,
 }
 
 impl Scratch {
@@ -334,12 +366,9 @@ impl Scratch {
             risk: vec![0.0; n],
             col_i: vec![0.0; n],
             col_j: vec![0.0; n],
-            row_i: vec![0.0; n],
-            bound: vec![0.0; n],
             diag: vec![0.0; n],
             weight: vec![0.0; n],
             votes: vec![0.0; n],
-            order: Vec::with_capacity(n),
         }
     }
 }
@@ -377,6 +406,8 @@ pub struct Assessment {
     work_utility: Vec<f64>,
     work_coalitions: Vec<f64>,
     work_victory: Vec<f64>,
+    /// The actors as voters in the challenge search.
+    frame: search::Frame,
 }
 
 /// Actor i's best target in its own eyes (`bestChallenge`).
@@ -666,6 +697,7 @@ impl Smp {
             work_utility: vec![0.0; nn],
             work_coalitions: vec![0.0; nn],
             work_victory: vec![0.0; nn],
+            frame: search::Frame::default(),
         };
         self.assess_into(state, &mut a);
         a
@@ -673,24 +705,55 @@ impl Smp {
 
     /// [`Smp::assess`] into existing buffers.
     pub fn assess_into(&self, state: &SmpState, a: &mut Assessment) {
+        use rayon::prelude::*;
         let n = self.n;
         let p = &self.params;
-        for i in 0..n {
-            let ideal = self.row(&state.ideals, i);
-            let (s, ssq) = (self.sal(i), self.salience_sq[i]);
-            for j in 0..n {
-                let d = kernel::bv_diff(ideal, self.row(&state.positions, j), s, ssq);
-                a.distance[i * n + j] = d;
-                a.distance_t[j * n + i] = d;
-                a.neutral_utility[i * n + j] = bs_util(d, 0.0);
+        let parallel = n >= PARALLEL_ACTORS;
+        // Row i: distances from i's ideal, and their risk-neutral utility.
+        let distances = |(i, (row, neutral)): (usize, (&mut [f64], &mut [f64]))| {
+            if self.dims == 1 {
+                // `kernel::bv_diff` on one issue, in a loop that vectorises.
+                let (x, s, ssq) = (state.ideals[i], self.salience[i], self.salience_sq[i]);
+                if ssq > 0.0 {
+                    for (d, &y) in row.iter_mut().zip(&state.positions) {
+                        let ds = (x - y) * s;
+                        *d = ((ds * ds) / ssq).sqrt();
+                    }
+                } else {
+                    row.fill(0.0);
+                }
+            } else {
+                let ideal = self.row(&state.ideals, i);
+                let (s, ssq) = (self.sal(i), self.salience_sq[i]);
+                for (j, d) in row.iter_mut().enumerate() {
+                    *d = kernel::bv_diff(ideal, self.row(&state.positions, j), s, ssq);
+                }
             }
+            for (u, &d) in neutral.iter_mut().zip(&*row) {
+                *u = bs_util(d, 0.0);
+            }
+        };
+        if parallel {
+            let rows = a.distance.par_chunks_mut(n).zip(a.neutral_utility.par_chunks_mut(n));
+            rows.enumerate().with_min_len(ROWS_PER_JOB).for_each(distances);
+        } else {
+            a.distance.chunks_mut(n).zip(a.neutral_utility.chunks_mut(n)).enumerate().for_each(distances);
         }
+        transpose(&a.distance, n, &mut a.distance_t);
         // The risk-neutral PCE over the actors' positions: options are
         // positions, so the option-major utility is the transpose.
-        for (u, &d) in a.work_utility.iter_mut().zip(&a.distance_t) {
-            *u = bs_util(d, 0.0);
-        }
-        if n >= PARALLEL_ACTORS {
+        transpose(&a.neutral_utility, n, &mut a.work_utility);
+        if self.dims == 1 && p.voting_rule == VotingRule::Proportional {
+            kernel::coalitions_1d_proportional(
+                &self.capability,
+                &self.salience,
+                &state.ideals,
+                &state.positions,
+                &a.work_utility,
+                parallel,
+                &mut a.work_coalitions,
+            );
+        } else if parallel {
             kernel::coalitions_parallel(p.voting_rule, &self.capability, &a.work_utility, n, &mut a.work_coalitions);
         } else {
             kernel::coalitions(p.voting_rule, &self.capability, &a.work_utility, n, &mut a.work_coalitions);
@@ -698,19 +761,42 @@ impl Smp {
         kernel::victory_matrix(p.victory_prob_model, &a.work_coalitions, n, &mut a.work_victory);
         kernel::pce(p.pce_model, &a.work_coalitions, &a.work_victory, n, &mut a.neutral_prob);
         kernel::big_r(&a.neutral_prob, p.big_r_range, &mut a.risk);
-        for i in 0..n {
-            let ri = a.risk[i];
-            let rii = est_risk(ri, ri, p.big_r_adjust);
-            let mut total = 0.0;
-            for j in 0..n {
-                let d = a.distance[i * n + j];
-                a.utility[i * n + j] = bs_util(d, ri);
-                let own = bs_util(d, rii);
-                a.own_utility[i * n + j] = own;
-                total += own;
+        // Rows of the objective utilities and of each actor's own estimate,
+        // four at a time; the own rows' totals are each summed in order,
+        // four rows together, as the additions of one row wait on each
+        // other.
+        let utilities = |g: usize, utility: &mut [f64], own: &mut [f64], total: &mut [f64]| {
+            for (r, t) in total.iter_mut().enumerate() {
+                let i = 4 * g + r;
+                let ri = a.risk[i];
+                let rii = est_risk(ri, ri, p.big_r_adjust);
+                let d = &a.distance[i * n..(i + 1) * n];
+                for (u, &d) in utility[r * n..(r + 1) * n].iter_mut().zip(d) {
+                    *u = bs_util(d, ri);
+                }
+                for (u, &d) in own[r * n..(r + 1) * n].iter_mut().zip(d) {
+                    *u = bs_util(d, rii);
+                }
+                *t = 0.0;
             }
-            a.own_total[i] = total;
+            for j in 0..n {
+                for (r, t) in total.iter_mut().enumerate() {
+                    *t += own[r * n + j];
+                }
+            }
+        };
+        if parallel {
+            let rows = a.utility.par_chunks_mut(4 * n).zip(a.own_utility.par_chunks_mut(4 * n));
+            let rows = rows.zip(a.own_total.par_chunks_mut(4)).enumerate().with_min_len(ROWS_PER_JOB / 4);
+            rows.for_each(|(g, ((utility, own), total))| utilities(g, utility, own, total));
+        } else {
+            let rows = a.utility.chunks_mut(4 * n).zip(a.own_utility.chunks_mut(4 * n));
+            let rows = rows.zip(a.own_total.chunks_mut(4)).enumerate();
+            rows.for_each(|(g, ((utility, own), total))| utilities(g, utility, own, total));
         }
+        let mut frame = std::mem::take(&mut a.frame);
+        frame.build(self, &state.positions, a);
+        a.frame = frame;
     }
 
     /// Uʰ, actor h's estimate of everyone's utilities (`aUtil[h]`; KTAB's
@@ -800,107 +886,35 @@ impl Smp {
 
     /// Every actor's best target, with its estimate that it wins and its
     /// gain (`bestChallengeUtils`, `bestChallenge`): the first j with the
-    /// largest ΔEU in i's eyes, if above [`MIN_SIG_GAIN`]. Actors are
-    /// spread over rayon's threads when there are many; each actor's answer
-    /// is computed alone, so the result does not depend on the threads.
+    /// largest ΔEU in i's eyes, if above [`MIN_SIG_GAIN`]. The search
+    /// (module `search`) works out only as much of each target's contest as
+    /// it needs to rule the target out. Actors are spread over rayon's
+    /// threads when there are many; each actor's answer is computed alone,
+    /// so the result does not depend on the threads.
     pub fn best_targets(&self, a: &Assessment) -> Vec<Option<Target>> {
         let (rule, commit) = (self.params.voting_rule, self.params.third_party_commit);
-        kernel::with_rule!(rule, R => kernel::with_commit!(commit, C => self.best_targets_k::<R, C>(a)))
+        kernel::with_rule!(rule, R => kernel::with_commit!(commit, C => self.search_targets::<R, C>(a)))
     }
 
-    fn best_targets_k<const R: u8, const C: u8>(&self, a: &Assessment) -> Vec<Option<Target>> {
-        let n = self.n;
-        if n >= PARALLEL_ACTORS {
-            use rayon::prelude::*;
-            (0..n).into_par_iter().map_init(|| Scratch::new(n), |s, i| self.best_challenge::<R, C>(a, i, s)).collect()
+    /// `out[x]` = u(d(idealₓ, `position`), Rₓ), every actor's objective
+    /// utility of `position` (`SMPActor::posUtil`), with `risk` the actors'
+    /// risk attitudes. The one-issue case is the same arithmetic as
+    /// [`kernel::bv_diff`] in a loop that vectorises.
+    fn utility_of(&self, ideals: &[f64], risk: &[f64], position: &[f64], out: &mut [f64]) {
+        if self.dims == 1 {
+            let y = position[0];
+            let parts = ideals.iter().zip(&self.salience).zip(&self.salience_sq).zip(risk);
+            for (u, (((&x, &s), &ssq), &r)) in out.iter_mut().zip(parts) {
+                let ds = (x - y) * s;
+                let d = ((ds * ds) / ssq).sqrt();
+                *u = bs_util(if ssq > 0.0 { d } else { 0.0 }, r);
+            }
         } else {
-            let mut s = Scratch::new(n);
-            (0..n).map(|i| self.best_challenge::<R, C>(a, i, &mut s)).collect()
-        }
-    }
-
-    /// Actor i's best target (see [`Smp::best_targets`]).
-    ///
-    /// With k = i, ΔEU = (uᵢᵢ − uᵢⱼ)(1 − 2Sⱼ(1 − φ)), and φ ∈ [0, 1], so
-    /// ΔEU ≤ uᵢᵢ − uᵢⱼ when that is positive and ≤ (uᵢⱼ − uᵢᵢ)(2Sⱼ − 1)
-    /// otherwise. Targets are tried in decreasing order of that bound and the
-    /// search stops when the bound falls below the best gain found; the
-    /// answer is KTAB's, the first j (in index order) with the largest gain.
-    fn best_challenge<const R: u8, const C: u8>(&self, a: &Assessment, i: usize, s: &mut Scratch) -> Option<Target> {
-        // Bounds are exact algebra; this covers the rounding of ΔEU.
-        const SLACK: f64 = 1e-9;
-        let n = self.n;
-        let adjust = self.params.big_r_adjust;
-        let ri = a.risk[i];
-        for (m, rm) in s.risk.iter_mut().enumerate() {
-            *rm = est_risk(ri, a.risk[m], adjust);
-        }
-        // Uⁱ is needed in column i, on its diagonal, in row i (for the
-        // bounds) and in the columns of the targets actually tried.
-        let rii = s.risk[i];
-        fill_column(&mut s.col_i, &a.distance_t[i * n..(i + 1) * n], &s.risk);
-        for m in 0..n {
-            s.diag[m] = bs_util(a.distance[m * n + m], s.risk[m]);
-        }
-        for (u, &d) in s.row_i.iter_mut().zip(&a.distance[i * n..(i + 1) * n]) {
-            *u = bs_util(d, rii);
-        }
-        let uii = s.col_i[i];
-        // Principals cast no third-party vote: a zero weight votes exactly 0.
-        s.weight.copy_from_slice(&self.challenge_weight);
-        s.weight[i] = 0.0;
-        let mut bounds = std::mem::take(&mut s.bound);
-        for (j, b) in bounds.iter_mut().enumerate() {
-            let du = uii - s.row_i[j];
-            *b = if du >= 0.0 { du } else { -du * (2.0 * self.salience_total[j] - 1.0) };
-        }
-        let bound = |j: usize| bounds[j];
-        let Some(first) = (0..n).filter(|&j| j != i).max_by(|&x, &y| bound(x).total_cmp(&bound(y)).then(y.cmp(&x)))
-        else {
-            s.bound = bounds;
-            return None;
-        };
-        let mut best: Option<Target> = None;
-        let mut bar = MIN_SIG_GAIN;
-        let try_target = |j: usize, s: &mut Scratch, best: &mut Option<Target>, bar: &mut f64| {
-            fill_column(&mut s.col_j, &a.distance_t[j * n..(j + 1) * n], &s.risk);
-            let (phij, phji) = self.contest::<R, C>(s, i, j);
-            let gain = self.gain(s, i, j, phij, phji);
-            let better = match best {
-                None => gain > MIN_SIG_GAIN,
-                Some(b) => gain > b.gain || (gain == b.gain && j < b.target),
-            };
-            if better {
-                let target_gain = self.gain(s, j, j, phij, phji);
-                *best = Some(Target { target: j, prob: phij, gain, target_gain });
-                *bar = gain;
-            }
-        };
-        if bound(first) + SLACK < bar {
-            s.bound = bounds;
-            return None;
-        }
-        try_target(first, s, &mut best, &mut bar);
-        let mut order = std::mem::take(&mut s.order);
-        order.clear();
-        for j in 0..n {
-            if j != i && j != first && bound(j) + SLACK >= bar {
-                // Bounds that pass are positive, and positive floats order
-                // as their bits: sort by (descending bound, ascending j).
-                order.push((u64::MAX - bound(j).to_bits(), j));
+            for (x, u) in out.iter_mut().enumerate() {
+                let d = kernel::bv_diff(self.row(ideals, x), position, self.sal(x), self.salience_sq[x]);
+                *u = bs_util(d, risk[x]);
             }
         }
-        order.sort_unstable();
-        for &(_, j) in &order {
-            let b = bound(j);
-            if b + SLACK < bar {
-                break;
-            }
-            try_target(j, s, &mut best, &mut bar);
-        }
-        s.order = order;
-        s.bound = bounds;
-        best
     }
 
     /// The bargain between `i` and `j` with "probabilities" `pi`, `pj`.
@@ -919,7 +933,19 @@ impl Smp {
 
     /// One round from `state`; `choose(k, queue, probabilities)` picks the
     /// index of the bargain actor k takes (see [`most_probable`]).
-    pub fn turn<F>(&self, state: &SmpState, a: &Assessment, mut choose: F) -> Turn
+    pub fn turn<F>(&self, state: &SmpState, a: &Assessment, choose: F) -> Turn
+    where
+        F: FnMut(usize, &[QueueItem], &[f64]) -> usize,
+    {
+        self.play(state, a, choose, true)
+    }
+
+    /// One round, as [`Smp::turn`]. Unless `full`, the round
+    /// skips what the next state does not depend on: the target's view of
+    /// each challenge under [`BargainModel::InitOnlyInterp`] (its fields are
+    /// then NaN and its bargains empty) and the queues' values and
+    /// probabilities (`queue_utility` and `queue_prob` are then empty).
+    fn play<F>(&self, state: &SmpState, a: &Assessment, mut choose: F, full: bool) -> Turn
     where
         F: FnMut(usize, &[QueueItem], &[f64]) -> usize,
     {
@@ -927,7 +953,8 @@ impl Smp {
         let dims = self.dims;
         let p = &self.params;
         let targets = self.best_targets(a);
-        let mut scratch = Scratch::new(n);
+        let target_views = full || p.bargain_model != BargainModel::InitOnlyInterp;
+        let mut scratch = Scratch::new(if target_views { n } else { 0 });
         let mut challenges: Vec<Option<Challenge>> = Vec::with_capacity(n);
         let mut queues: Vec<Vec<QueueItem>> = (0..n).map(|_| vec![QueueItem::StatusQuo]).collect();
         for (i, target) in targets.into_iter().enumerate() {
@@ -935,22 +962,29 @@ impl Smp {
                 challenges.push(None);
                 continue;
             };
-            let (target_view_prob, p_ji) = self.view(a, j, i, j, &mut scratch);
-            let target_view_gain = self.gain(&scratch, i, j, target_view_prob, p_ji);
-            let target_view_target_gain = self.gain(&scratch, j, j, target_view_prob, p_ji);
             let initiator_view = self.bargain(state, i, j, prob, 1.0 - prob);
-            // KTAB interpolates j's view with j's estimate of i's gain.
-            let target_view = self.bargain(state, i, j, target_view_gain, 1.0 - target_view_gain);
-            // KTAB weighs both views with i's capability.
-            let wi = self.capability[i] * self.salience_total[i];
-            let wj = self.capability[i] * self.salience_total[j];
-            let mix = |x: &[f64], y: &[f64]| -> Vec<f64> {
-                x.iter().zip(y).map(|(&x, &y)| (wi * x + wj * y) / (wi + wj)).collect()
-            };
-            let compromise = Bargain {
-                initiator: mix(&initiator_view.initiator, &target_view.initiator),
-                target: mix(&initiator_view.target, &target_view.target),
-            };
+            let (mut target_view_prob, mut target_view_gain, mut target_view_target_gain) =
+                (f64::NAN, f64::NAN, f64::NAN);
+            let empty = || Bargain { initiator: Vec::new(), target: Vec::new() };
+            let (mut target_view, mut compromise) = (empty(), empty());
+            if target_views {
+                let p_ji;
+                (target_view_prob, p_ji) = self.view(a, j, i, j, &mut scratch);
+                target_view_gain = self.gain(&scratch, i, j, target_view_prob, p_ji);
+                target_view_target_gain = self.gain(&scratch, j, j, target_view_prob, p_ji);
+                // KTAB interpolates j's view with j's estimate of i's gain.
+                target_view = self.bargain(state, i, j, target_view_gain, 1.0 - target_view_gain);
+                // KTAB weighs both views with i's capability.
+                let wi = self.capability[i] * self.salience_total[i];
+                let wj = self.capability[i] * self.salience_total[j];
+                let mix = |x: &[f64], y: &[f64]| -> Vec<f64> {
+                    x.iter().zip(y).map(|(&x, &y)| (wi * x + wj * y) / (wi + wj)).collect()
+                };
+                compromise = Bargain {
+                    initiator: mix(&initiator_view.initiator, &target_view.initiator),
+                    target: mix(&initiator_view.target, &target_view.target),
+                };
+            }
             let views: &[BargainView] = match p.bargain_model {
                 BargainModel::InitOnlyInterp => &[BargainView::Initiator],
                 BargainModel::InitRcvrInterp => &[BargainView::Initiator, BargainView::Target],
@@ -980,7 +1014,10 @@ impl Smp {
         // in two queues: column[a] = (uPos(init) + uPos(rcvr) + Σ others)/n.
         let nf = n as f64;
         let status_quo: Vec<f64> = a.own_total.iter().map(|t| t / nf).collect();
-        let mut values: Vec<[Option<Vec<f64>>; 3]> = (0..n).map(|_| [None, None, None]).collect();
+        // values[column[i][view] * n + a]: actor a's value of view `view`
+        // of i's bargain.
+        let mut column = vec![[usize::MAX; 3]; n];
+        let mut valued: Vec<(usize, usize, &Bargain)> = Vec::new();
         for c in challenges.iter().flatten() {
             let (i, j) = (c.initiator, c.target);
             for (slot, view, bargain) in [
@@ -993,30 +1030,37 @@ impl Smp {
                     BargainModel::InitRcvrInterp => view != BargainView::Compromise,
                     BargainModel::PWCompInterp => view == BargainView::Compromise,
                 };
-                if !wanted {
-                    continue;
+                if wanted {
+                    column[i][slot] = valued.len();
+                    valued.push((i, j, bargain));
                 }
-                let column = (0..n)
-                    .map(|x| {
-                        let own = self.row(&state.ideals, x);
-                        let (s, ssq, rx) = (self.sal(x), self.salience_sq[x], a.risk[x]);
-                        let u_init = bs_util(kernel::bv_diff(own, &bargain.initiator, s, ssq), rx);
-                        let u_rcvr = bs_util(kernel::bv_diff(own, &bargain.target, s, ssq), rx);
-                        let others = a.own_total[x] - a.own_utility[x * n + i] - a.own_utility[x * n + j];
-                        (u_init + u_rcvr + others) / nf
-                    })
-                    .collect();
-                values[i][slot] = Some(column);
             }
         }
+        let mut values = vec![0.0; valued.len() * n];
+        let value = |u_rcvr: &mut Vec<f64>, (u, &(i, j, bargain)): (&mut [f64], &(usize, usize, &Bargain))| {
+            u_rcvr.resize(n, 0.0);
+            self.utility_of(&state.ideals, &a.risk, &bargain.initiator, u);
+            self.utility_of(&state.ideals, &a.risk, &bargain.target, u_rcvr);
+            for (x, (u, &u_rcvr)) in u.iter_mut().zip(u_rcvr.iter()).enumerate() {
+                let others = a.own_total[x] - a.own_utility[x * n + i] - a.own_utility[x * n + j];
+                *u = (*u + u_rcvr + others) / nf;
+            }
+        };
+        if n >= PARALLEL_ACTORS {
+            use rayon::prelude::*;
+            let columns = values.par_chunks_mut(n).zip(valued.par_iter()).with_min_len(ROWS_PER_JOB);
+            columns.for_each_init(Vec::new, value);
+        } else {
+            let mut u_rcvr = Vec::new();
+            values.chunks_mut(n).zip(valued.iter()).for_each(|x| value(&mut u_rcvr, x));
+        }
 
-        let mut queue_utility = Vec::with_capacity(n);
-        let mut queue_prob = Vec::with_capacity(n);
-        let mut chosen = Vec::with_capacity(n);
-        let mut next = SmpState { positions: state.positions.clone(), ideals: state.ideals.clone() };
-        for (k, queue) in queues.iter().enumerate() {
+        // Each queue's options valued by every actor, and the queue's PCE
+        // (`util` holds the values option by option; `util`, `c` and `pv`
+        // are working space).
+        let pce_of = |(util, c, pv): &mut (Vec<f64>, Vec<f64>, Vec<f64>), queue: &Vec<QueueItem>| {
             let m = queue.len();
-            let mut util = Vec::with_capacity(m * n);
+            util.clear();
             for item in queue {
                 match *item {
                     QueueItem::StatusQuo => util.extend_from_slice(&status_quo),
@@ -1026,13 +1070,41 @@ impl Smp {
                             BargainView::Target => 1,
                             BargainView::Compromise => 2,
                         };
-                        let column = values[initiator][slot].as_ref().expect("every queued bargain was valued");
-                        util.extend_from_slice(column);
+                        let c = column[initiator][slot];
+                        util.extend_from_slice(&values[c * n..(c + 1) * n]);
                     }
                 }
             }
-            let pce = kernel::scalar_pce(p.voting_rule, p.victory_prob_model, p.pce_model, &self.capability, &util, m);
-            let pick = choose(k, queue, &pce.prob).min(m - 1);
+            c.resize(m * m, 0.0);
+            pv.resize(m * m, 0.0);
+            let mut prob = vec![0.0; m];
+            if m * m * n >= PARALLEL_QUEUE_WORK / 2 {
+                // A long queue (a popular target): its own rows in parallel.
+                kernel::coalitions_parallel(p.voting_rule, &self.capability, util, m, c);
+            } else {
+                kernel::coalitions(p.voting_rule, &self.capability, util, m, c);
+            }
+            kernel::victory_matrix(p.victory_prob_model, c, m, pv);
+            kernel::pce(p.pce_model, c, pv, m, &mut prob);
+            (if full { util.clone() } else { Vec::new() }, prob)
+        };
+        // The queues are independent; a long one costs m²·n votes.
+        let work: usize = queues.iter().map(|q| q.len() * q.len()).sum::<usize>() * n;
+        let pces: Vec<(Vec<f64>, Vec<f64>)> = if work >= PARALLEL_QUEUE_WORK {
+            use rayon::prelude::*;
+            queues.par_iter().with_min_len(4).map_init(Default::default, pce_of).collect()
+        } else {
+            let mut buffers = Default::default();
+            queues.iter().map(|q| pce_of(&mut buffers, q)).collect()
+        };
+
+        let mut queue_utility = Vec::with_capacity(n);
+        let mut queue_prob = Vec::with_capacity(n);
+        let mut chosen = Vec::with_capacity(n);
+        let mut next = SmpState { positions: state.positions.clone(), ideals: state.ideals.clone() };
+        for (k, (queue, (util, prob))) in queues.iter().zip(pces).enumerate() {
+            let m = queue.len();
+            let pick = choose(k, queue, &prob).min(m - 1);
             if let QueueItem::Bargain { initiator, target, view } = queue[pick] {
                 let c = challenges[initiator].as_ref().expect("a queued bargain has its challenge");
                 let b = match view {
@@ -1044,8 +1116,10 @@ impl Smp {
                 debug_assert!(k == initiator || k == target);
                 next.positions[k * dims..(k + 1) * dims].copy_from_slice(side);
             }
-            queue_utility.push(util);
-            queue_prob.push(pce.prob);
+            if full {
+                queue_utility.push(util);
+                queue_prob.push(prob);
+            }
             chosen.push(pick);
         }
         self.new_ideals(&mut next);
@@ -1296,6 +1370,37 @@ mod tests {
         assert!(differs, "the seed drives the draws");
     }
 
+    /// `forecast` plays lean rounds (`Smp::play` without `full`); they move
+    /// the actors exactly as `Smp::turn` does, on one issue and on several,
+    /// with few actors and with enough for the parallel paths.
+    #[test]
+    fn lean_rounds_move_as_full_turns() {
+        for (n, dims, model) in [
+            (7, 1, BargainModel::InitOnlyInterp),
+            (60, 1, BargainModel::InitOnlyInterp),
+            (12, 2, BargainModel::PWCompInterp),
+            (50, 3, BargainModel::InitRcvrInterp),
+        ] {
+            let actors: Vec<_> = (0..n)
+                .map(|a| {
+                    let x = (0..dims).map(|k| ((a * 37 + k * 11) % 101) as f64 / 100.0).collect();
+                    let s = (0..dims).map(|k| (0.2 + ((a + 3 * k) % 7) as f64 / 10.0) / dims as f64).collect();
+                    (5.0 + ((a * 13) % 17) as f64, x, s)
+                })
+                .collect();
+            let input = input(&actors);
+            let params = SmpParams { bargain_model: model, ..SmpParams::default() };
+            let f = forecast(&input, &params, &options(6)).expect("forecast");
+            let smp = Smp::new(&input, &params).expect("model");
+            let mut state = smp.initial_state();
+            for (r, round) in f.trajectory.iter().enumerate().skip(1) {
+                let a = smp.assess(&state);
+                state = smp.turn(&state, &a, |_, _, p| most_probable(p)).next;
+                assert_eq!(&smp.nested(&state.positions), round, "n = {n}, {dims} issues, round {r}");
+            }
+        }
+    }
+
     /// Every target evaluated, in index order, as KTAB does.
     fn brute_force_targets(smp: &Smp, a: &Assessment) -> Vec<Option<(usize, f64, f64)>> {
         // (target, P(i > j), gain)
@@ -1371,9 +1476,10 @@ mod tests {
             }
         }
 
-        /// The pruned search for targets finds KTAB's target.
+        /// The pruned search for targets finds KTAB's target (up to 40
+        /// actors: several blocks of voters).
         #[test]
-        fn pruned_targets_are_ktabs_targets(actors in (2usize..=12, 1usize..=3).prop_flat_map(|(n, d)| actors(n..=n, d)),
+        fn pruned_targets_are_ktabs_targets(actors in (2usize..=40, 1usize..=3).prop_flat_map(|(n, d)| actors(n..=n, d)),
                                             rule in 0usize..6, commit in 0usize..3) {
             let params = SmpParams {
                 voting_rule: VotingRule::ALL[rule],
