@@ -207,8 +207,8 @@ fn coalitions_k<const R: u8>(weights: &[f64], util_by_option: &[f64], n_opt: usi
 /// Equal positions get 10⁻⁸ both ways, as every vote between them is 0.
 /// The sums are the same as [`coalitions`]' to rounding (each carries
 /// rounding noise of about 10⁻¹⁶·Σw, as do [`coalitions`]' own).
-/// Positions less than 0.005 apart, whose strengths are small, are summed
-/// vote by vote as [`coalitions`] does, from `util_by_option` (its input).
+/// Where few voters lie between two positions, their votes are summed one
+/// by one rather than as a difference of prefix sums (see below).
 /// `capability`, `salience`, `ideals` and `positions` are per actor, and
 /// `out` is `n × n`. With `parallel`, the distinct positions' rows are
 /// spread over rayon's threads.
@@ -217,7 +217,6 @@ pub fn coalitions_1d_proportional(
     salience: &[f64],
     ideals: &[f64],
     positions: &[f64],
-    util_by_option: &[f64],
     parallel: bool,
     out: &mut [f64],
 ) {
@@ -234,6 +233,8 @@ pub fn coalitions_1d_proportional(
         q_sum[k + 1] = q_sum[k] + w * q;
     }
     let q = |k: usize| voters[k].0;
+    // Up to this many voters between two positions are summed one by one.
+    const DIRECT: usize = 24;
     // Distinct positions, ascending, and the group of each actor.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&x, &y| positions[x].total_cmp(&positions[y]).then(x.cmp(&y)));
@@ -244,14 +245,6 @@ pub fn coalitions_1d_proportional(
             distinct.push(positions[a]);
         }
         group[a] = distinct.len() - 1;
-    }
-    // Positions closer than `CLOSE` are summed vote by vote instead, as
-    // `coalitions` does: their strengths are small, and the prefix sums'
-    // rounding (some 10⁻¹⁶·Σw) would show in their victory probabilities.
-    const CLOSE: f64 = 0.005;
-    let mut first = vec![usize::MAX; distinct.len()];
-    for (a, &g) in group.iter().enumerate() {
-        first[g] = first[g].min(a);
     }
     // Row g: (C(g, h), C(h, g)) for the distinct positions h > g.
     let row = |g: usize| -> Vec<(f64, f64)> {
@@ -272,18 +265,21 @@ pub fn coalitions_1d_proportional(
                 while below_b < m && q(below_b) < xb {
                     below_b += 1;
                 }
-                if xb - xa < CLOSE {
-                    let (a, b) = (first[g], first[h]);
-                    return if a > b {
-                        coalition_pair::<2>(capability, util_by_option, a, b)
-                    } else {
-                        let (cba, cab) = coalition_pair::<2>(capability, util_by_option, b, a);
-                        (cab, cba)
-                    };
-                }
                 let (delta, sum) = (xb - xa, xa + xb);
-                let near_a = sum * (w_sum[below_mid] - w_sum[below_a]) - 2.0 * (q_sum[below_mid] - q_sum[below_a]);
-                let near_b = 2.0 * (q_sum[below_b] - q_sum[to_mid]) - sum * (w_sum[below_b] - w_sum[to_mid]);
+                // The voters strictly between: a difference of prefix sums
+                // carries rounding of some 10⁻¹⁶·Σwq, which would show in
+                // the victory probabilities of nearby positions, whose
+                // strengths are small; a few voters are summed one by one.
+                let (near_a, near_b) = if below_b - below_a <= DIRECT {
+                    let near_a: f64 = voters[below_a..below_mid].iter().map(|&(q, w)| w * (sum - 2.0 * q)).sum();
+                    let near_b: f64 = voters[to_mid..below_b].iter().map(|&(q, w)| w * (2.0 * q - sum)).sum();
+                    (near_a, near_b)
+                } else {
+                    (
+                        sum * (w_sum[below_mid] - w_sum[below_a]) - 2.0 * (q_sum[below_mid] - q_sum[below_a]),
+                        2.0 * (q_sum[below_b] - q_sum[to_mid]) - sum * (w_sum[below_b] - w_sum[to_mid]),
+                    )
+                };
                 (
                     MIN_COALITION + (delta * w_sum[below_a] + near_a.max(0.0)),
                     MIN_COALITION + (delta * (w_sum[m] - w_sum[below_b]) + near_b.max(0.0)),
@@ -575,6 +571,19 @@ pub fn est_risk(rh: f64, ri: f64, adjust: BigRAdjust) -> f64 {
     }
 }
 
+/// `out[m]` = [`est_risk`]`(rh, risk[m], adjust)`, in a loop that
+/// vectorises.
+pub fn est_risks(rh: f64, risk: &[f64], adjust: BigRAdjust, out: &mut [f64]) {
+    let pairs = out.iter_mut().zip(risk);
+    match adjust {
+        BigRAdjust::Full => pairs.for_each(|(e, &ri)| *e = ri),
+        BigRAdjust::TwoThirds => pairs.for_each(|(e, &ri)| *e = (rh + (2.0 * ri)) / 3.0),
+        BigRAdjust::Half => pairs.for_each(|(e, &ri)| *e = (rh + ri) / 2.0),
+        BigRAdjust::OneThird => pairs.for_each(|(e, &ri)| *e = ((2.0 * rh) + ri) / 3.0),
+        BigRAdjust::None => pairs.for_each(|(e, _)| *e = rh),
+    }
+}
+
 /// Third party n's estimate that i wins the "little conflict" of i, j and
 /// n alone (`Actor::vProbLittle`, `kmodel.cpp`): n's vote
 /// v = vote(wₙ, uₙᵢ, uₙⱼ) joins the side it favours, on top of the
@@ -827,7 +836,7 @@ mod tests {
             let mut expected = vec![0.0; n * n];
             coalitions(VotingRule::Proportional, &capability, &util, n, &mut expected);
             let mut fast = vec![0.0; n * n];
-            coalitions_1d_proportional(&capability, &salience, &ideals, &positions, &util, seed % 4 < 2, &mut fast);
+            coalitions_1d_proportional(&capability, &salience, &ideals, &positions, seed % 4 < 2, &mut fast);
             let total: f64 = capability.iter().sum();
             for (x, y) in fast.iter().zip(&expected) {
                 assert!((x - y).abs() <= 1e-13 * total, "seed {seed}: {x} vs {y}");

@@ -30,12 +30,13 @@
 //! falls below the best gain found so far; a target whose exact gain ties
 //! the best is never dropped (its bound is at least its gain). The answer
 //! is therefore KTAB's, the first j in index order with the largest gain
-//! above [`MIN_SIG_GAIN`]. Only the order in which a target's votes are
+//! above [`MIN_SIG_GAIN`]. An actor's target of the previous round is tried
+//! before all others, as it is often this round's too. Only the order in which a target's votes are
 //! added, and the arithmetic of one vote (collected terms, see
 //! [`third_party_vote`]), differ from KTAB's, so its numbers agree with
 //! KTAB's to rounding.
 
-use super::kernel::{self, bs_util, est_risk, vote};
+use super::kernel::{self, bs_util, vote};
 use super::params::{ThirdPartyCommit, VotingRule};
 use super::{Assessment, MIN_SIG_GAIN, PARALLEL_ACTORS, Smp, Target, tp_vote};
 
@@ -137,8 +138,7 @@ pub(super) struct Work {
     blocks: Vec<usize>,
     block_potential: Vec<f64>,
     rest: Vec<f64>,
-    /// Uⁱᵢⱼ for every j, and the order in which targets are tried.
-    row: Vec<f64>,
+    /// The order in which targets are tried, on several issues.
     order: Vec<usize>,
 }
 
@@ -251,28 +251,28 @@ impl Smp {
         let slots = f.slots;
         let ri = a.risk[i];
 
-        // Uⁱ by voter slot: column i and the diagonal.
-        for v in [&mut wk.risk, &mut wk.col_i, &mut wk.diag, &mut wk.stake, &mut wk.potential] {
+        // Uⁱ by voter slot: column i and the diagonal; the third-party
+        // weights, i's zeroed (principals cast no third-party vote: a zero
+        // weight votes exactly 0); and each voter's potential.
+        for v in [&mut wk.risk, &mut wk.col_i, &mut wk.diag, &mut wk.stake, &mut wk.weight, &mut wk.potential] {
             v.clear();
             v.resize(slots, 0.0);
         }
-        let adjust = self.params.big_r_adjust;
-        for (r, &rk) in wk.risk.iter_mut().zip(&f.risk) {
-            *r = est_risk(ri, rk, adjust);
-        }
+        kernel::est_risks(ri, &f.risk, self.params.big_r_adjust, &mut wk.risk);
+        let si = f.slot[i];
         let (near_i, reach_i) = (&f.near[i * slots..(i + 1) * slots], &f.reach[i * slots..(i + 1) * slots]);
-        let columns = near_i.iter().zip(reach_i).zip(f.own_near.iter().zip(&f.own_reach)).zip(&wk.risk);
-        for (((x, z), stake), (((&near, &reach), (&own_near, &own_reach)), &r)) in
-            wk.col_i.iter_mut().zip(&mut wk.diag).zip(&mut wk.stake).zip(columns)
-        {
-            *x = near * (1.0 + reach * r);
-            *z = own_near * (1.0 + own_reach * r);
-            *stake = (*z + *z) - *x;
+        for k in 0..slots {
+            let r = wk.risk[k];
+            let x = near_i[k] * (1.0 + reach_i[k] * r);
+            let z = f.own_near[k] * (1.0 + f.own_reach[k] * r);
+            let w = if k == si { 0.0 } else { f.weight[k] };
+            wk.col_i[k] = x;
+            wk.diag[k] = z;
+            wk.stake[k] = (z + z) - x;
+            wk.weight[k] = w;
+            let delta = (z - x).max(1.0 - z).max(0.0) + DELTA_MARGIN;
+            wk.potential[k] = vote(rule, w, delta, 0.0).max(0.0);
         }
-        // Principals cast no third-party vote: a zero weight votes exactly 0.
-        wk.weight.clear();
-        wk.weight.extend_from_slice(&f.weight);
-        wk.weight[f.slot[i]] = 0.0;
 
         // Potentials, blocks by decreasing potential, and what is left after
         // each block.
@@ -281,11 +281,6 @@ impl Smp {
         wk.rest.clear();
         wk.rest.resize(n_blocks + 1, 0.0);
         if semi {
-            let voters = wk.weight.iter().zip(&wk.col_i).zip(&wk.diag);
-            for (pot, ((&w, &x), &z)) in wk.potential.iter_mut().zip(voters) {
-                let delta = (z - x).max(1.0 - z).max(0.0) + DELTA_MARGIN;
-                *pot = vote(rule, w, delta, 0.0).max(0.0);
-            }
             wk.block_potential.clear();
             wk.block_potential.extend((0..n_blocks).map(|b| sum_lanes(lanes(&wk.potential, b))));
             let block_potential = &wk.block_potential;
@@ -302,51 +297,74 @@ impl Smp {
         // (module documentation), which falls as the distance from i's
         // ideal to j's position grows; on one issue that order is the
         // positions' order taken from both ends inward, otherwise the
-        // targets are sorted. The order only affects speed: every target is
-        // checked against the bar.
-        let si = f.slot[i];
+        // targets are sorted. Where the first bounds fall along the order
+        // (targets sorted by it, or i at its ideal, where uᵢᵢ = 1 is no
+        // less than any uᵢⱼ), the search stops at the first target whose
+        // bound is below the bar; otherwise it only skips that target.
         let (uii, rii) = (wk.col_i[si], wk.risk[si]);
         let row_i = &a.distance[i * n..(i + 1) * n];
-        wk.row.clear();
-        wk.row.extend(row_i.iter().map(|&d| bs_util(d, rii)));
         let first_bound = |j: usize, uij: f64| {
             let du = uii - uij;
             if du >= 0.0 { du } else { -du * (2.0 * self.salience_total[j] - 1.0) }
         };
         wk.order.clear();
-        if self.dims == 1 {
-            let (mut lo, mut hi) = (0, n - 1);
-            while lo <= hi {
-                let (x, y) = (f.actor[lo], f.actor[hi]);
-                if row_i[x] >= row_i[y] {
-                    wk.order.push(x);
-                    lo += 1;
-                } else {
-                    wk.order.push(y);
-                    if hi == 0 {
-                        break;
-                    }
-                    hi -= 1;
-                }
-            }
-        } else {
+        let sorted = self.dims > 1 || row_i[i] == 0.0;
+        if self.dims > 1 {
             // Positive bounds order as their bits; j goes in the low bits.
             let low = (n.next_power_of_two() - 1) as u64;
             let mut keys: Vec<u64> = (0..n)
                 .filter(|&j| j != i)
-                .map(|j| (first_bound(j, wk.row[j]), j))
+                .map(|j| (first_bound(j, bs_util(row_i[j], rii)), j))
                 .filter(|&(b, _)| b + SLACK >= MIN_SIG_GAIN)
                 .map(|(b, j)| !((b.to_bits() & !low) | (low - j as u64)))
                 .collect();
             keys.sort_unstable();
             wk.order.extend(keys.iter().map(|&k| (low - (!k & low)) as usize));
         }
+        // The one-issue order, drawn as the search goes.
+        let (mut lo, mut hi) = (0, n);
+        let mut next_target = |order: &[usize], t: usize| -> Option<usize> {
+            if self.dims > 1 {
+                return order.get(t).copied();
+            }
+            if lo >= hi {
+                return None;
+            }
+            let (x, y) = (f.actor[lo], f.actor[hi - 1]);
+            if row_i[x] >= row_i[y] {
+                lo += 1;
+                Some(x)
+            } else {
+                hi -= 1;
+                Some(y)
+            }
+        };
 
+        // Last round's target first (module documentation).
+        let hint = a.previous_target.get(i).copied().flatten().filter(|&j| j != i && j < n);
         let mut best: Option<Target> = None;
         let mut bar = MIN_SIG_GAIN;
-        for &j in &wk.order {
-            let uij = wk.row[j];
-            if j == i || first_bound(j, uij) + SLACK < bar {
+        let mut t = 0;
+        loop {
+            let j = if t == 0 && hint.is_some() {
+                hint
+            } else {
+                let k = t - usize::from(hint.is_some());
+                match next_target(&wk.order, k) {
+                    Some(j) if Some(j) == hint || j == i => {
+                        t += 1;
+                        continue;
+                    }
+                    other => other,
+                }
+            };
+            t += 1;
+            let Some(j) = j else { break };
+            let uij = bs_util(row_i[j], rii);
+            if first_bound(j, uij) + SLACK < bar {
+                if sorted && t > usize::from(hint.is_some()) {
+                    break;
+                }
                 continue;
             }
             let j_slot = f.slot[j];
