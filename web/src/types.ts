@@ -172,7 +172,13 @@ export interface SensitivityIssue {
 export interface Sensitivity {
   scenario?: string;
   model: string;
+  /** Requested. */
   runs: number;
+  /** Runs in the statistics; absent from results stored before `skip_failed`. */
+  completed_runs?: number;
+  /** Runs left out by `skip_failed`; the first 10 in `failures`. */
+  failed_runs?: number;
+  failures?: { run: number; error: string }[];
   seed: number;
   base: Forecast;
   issues: SensitivityIssue[];

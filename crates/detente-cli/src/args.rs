@@ -221,6 +221,11 @@ pub(crate) struct SensitivityArgs {
     /// Histogram bins over each issue's scale.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub(crate) bins: usize,
+    /// Leave runs whose forecast fails (e.g. every salience on an issue
+    /// drawn to 0) out of the statistics and report them, rather than
+    /// stopping at the first.
+    #[arg(long)]
+    pub(crate) skip_failed: bool,
     /// Print one JSON object instead of the report.
     #[arg(long)]
     pub(crate) json: bool,

@@ -449,6 +449,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         salience: args.salience_spread.unwrap_or(defaults.salience),
         capability: args.capability_spread.unwrap_or(defaults.capability),
         bins: args.bins,
+        skip_failed: args.skip_failed,
         ..defaults
     };
     let chosen = configured(model_name(args.model), &args.run.params)?;
@@ -546,6 +547,9 @@ fn write_sensitivity(
         spread_text(options.salience),
         spread_text(options.capability),
     )?;
+    if let Some(line) = failures_text(result) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(out, "Tornado: each input alone at its low and high value, the issue's forecast then (low … high).")?;
     for (scale, issue) in input.issues.iter().zip(&result.issues) {
         write_issue_sensitivity(out, prepared, result, scale, issue, top)?;
@@ -603,6 +607,19 @@ fn write_issue_sensitivity(
         )?;
     }
     Ok(())
+}
+
+/// "12 of 10,000 runs failed and were left out (first: run 17: …)"; `None`
+/// when none failed.
+fn failures_text(result: &Sensitivity) -> Option<String> {
+    let first = result.failures.first()?;
+    Some(format!(
+        "{} of {} runs failed and were left out (first: run {}: {})",
+        group_thousands(result.failed_runs),
+        group_thousands(result.runs),
+        first.run,
+        first.error
+    ))
 }
 
 /// The occupied part of a histogram over `[0, 1]` as block characters, at

@@ -298,10 +298,13 @@ fn trajectory_panel<DB: DrawingBackend>(
 
 fn draw_tornado<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, picture: &Tornado<'_>) -> DrawResult<DB> {
     let r = picture.result;
-    let caption = format!(
+    let mut caption = format!(
         "the {} inputs that move each issue's forecast most, one at a time; {} Monte Carlo runs, seed {}",
         picture.top, r.runs, r.seed
     );
+    if r.failed_runs > 0 {
+        caption.push_str(&format!(" ({} failed and left out)", r.failed_runs));
+    }
     let (panels, legend) = layout(&root, picture.grid, picture.title, &caption)?;
     for ((scale, issue), panel) in picture.input.issues.iter().zip(&r.issues).zip(&panels) {
         tornado_panel(panel, picture, scale, &issue.tornado, issue.base)?;

@@ -270,7 +270,8 @@ fn sensitivity_is_reproducible_from_its_seed() {
     assert_ne!(first.stdout, other.stdout, "another seed draws other inputs");
 
     let v: Value = serde_json::from_slice(&first.stdout).unwrap();
-    for key in ["scenario", "model", "runs", "seed", "default_spreads", "base", "inputs", "issues", "warnings"] {
+    let keys = ["scenario", "model", "runs", "completed_runs", "failed_runs", "failures", "seed", "default_spreads"];
+    for key in keys.into_iter().chain(["base", "inputs", "issues", "warnings"]) {
         assert!(v.get(key).is_some(), "missing key {key}");
     }
     assert_eq!(v["runs"], 300);
@@ -363,6 +364,54 @@ fn scenarios_without_a_spatial_model_exit_2_naming_the_actor_or_issue() {
         assert_eq!(o.status.code(), Some(2), "{command}");
         assert!(stderr(&o).contains("issue `Laptop` has unordered options"), "{}", stderr(&o));
     }
+}
+
+/// `--skip-failed`: a lone actor whose only salience (5 of 100) a normal
+/// ±2.5 spread draws down to 0 in about 2% of the runs, leaving nothing to
+/// weigh, while the tornado's low value (5 − 1.645 × 2.5) stays above 0.
+#[test]
+fn skip_failed_leaves_failed_runs_out_and_says_so() {
+    let path = temp_path("lone.toml");
+    std::fs::write(
+        &path,
+        "name = \"lone\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n\
+         [[actors]]\nid = \"a\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { x = 0.5 }\nsalience = { x = 5 }\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let args = ["sensitivity", file, "--salience-spread", "n2.5", "--runs", "1000", "--seed", "3"];
+
+    let o = detente(&args);
+    assert!(!o.status.success(), "without --skip-failed a failed run fails the analysis");
+    let err = stderr(&o);
+    assert!(err.contains("Monte Carlo run ") && err.contains("--skip-failed"), "{err}");
+
+    let v = json(&[&args[..], &["--skip-failed", "--json"]].concat());
+    let (runs, completed, failed) =
+        (v["runs"].as_u64().unwrap(), v["completed_runs"].as_u64().unwrap(), v["failed_runs"].as_u64().unwrap());
+    assert_eq!(runs, 1000);
+    assert!(failed > 0 && completed + failed == runs, "{completed} + {failed}");
+    let failures = v["failures"].as_array().unwrap();
+    assert_eq!(failures.len() as u64, failed.min(10));
+    let first = failures[0]["run"].as_u64().unwrap();
+    assert!(err.contains(&format!("Monte Carlo run {first} failed")), "the first is the default mode's: {err}");
+    assert!(failures.iter().all(|f| f["error"].as_str().unwrap().contains("issue `x`")), "{failures:?}");
+    let counts: u64 =
+        v["issues"][0]["histogram"]["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(counts, completed);
+
+    let o = detente(&[&args[..], &["--skip-failed"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let line = format!("{failed} of 1,000 runs failed and were left out (first: run {first}: no actor has");
+    assert!(text.contains(&line), "missing {line:?} in\n{text}");
+
+    // Nothing fails: no line, and the JSON says so.
+    let v = json(&["sensitivity", SEED, "--runs", "50", "--skip-failed", "--json"]);
+    assert_eq!((v["completed_runs"].as_u64(), v["failed_runs"].as_u64()), (Some(50), Some(0)));
+    assert_eq!(v["failures"], serde_json::json!([]));
+    let o = detente(&["sensitivity", SEED, "--runs", "50"]);
+    assert!(!stdout(&o).contains("failed and were left out"), "{}", stdout(&o));
 }
 
 /// Ctrl-C (SIGINT) stops a long run: status 130 and how far it got.

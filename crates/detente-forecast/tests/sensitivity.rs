@@ -402,6 +402,97 @@ fn a_failing_run_is_reported_with_its_index() {
     );
 }
 
+/// The lone actor of `a_failing_run_is_reported_with_its_index`, whose
+/// normal salience spread draws its only salience to zero in about 2% of the
+/// runs while the tornado stays clear of zero.
+fn sometimes_weightless() -> (Input, SensitivityOptions) {
+    let input = Input { issues: vec![scale("only")], actors: vec![actor("lone", 1.0, &[0.5], &[0.05])] };
+    let options =
+        SensitivityOptions { runs: 1000, seed: 3, salience: Spread::Normal(0.025), ..SensitivityOptions::default() };
+    (input, options)
+}
+
+#[test]
+fn skip_failed_leaves_failed_runs_out_and_reports_them() {
+    let (input, options) = sometimes_weightless();
+    let error = run(&input, &Model::Compromise, &options).expect_err("some run has no weight");
+    let SensitivityError::Run { run: first, .. } = error else { panic!("{error:?}") };
+    assert!(error.to_string().contains("--skip-failed"), "the error names the way out: {error}");
+
+    let skip = SensitivityOptions { skip_failed: true, ..options.clone() };
+    let result = run(&input, &Model::Compromise, &skip).expect("failed runs are left out");
+    assert_eq!(result.runs, 1000);
+    assert!(result.failed_runs > 0);
+    assert_eq!(result.completed_runs + result.failed_runs, result.runs);
+    assert_eq!(result.failures.len(), result.failed_runs.min(sensitivity::KEPT_FAILURES));
+    assert!(result.failures.windows(2).all(|w| w[0].run < w[1].run), "in run order: {:?}", result.failures);
+    assert_eq!(result.failures[0].run, first, "the first is the one the default mode reports");
+    for failure in &result.failures {
+        assert!(failure.error.contains("`only`"), "{failure:?}");
+    }
+    let issue = &result.issues[0];
+    assert_eq!(issue.histogram.iter().sum::<u64>(), result.completed_runs as u64);
+
+    // Bit-identical whatever the thread count.
+    let json = |s: &Sensitivity| serde_json::to_string(s).expect("serialises");
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
+        let again = pool.install(|| run(&input, &Model::Compromise, &skip)).expect("runs");
+        assert_eq!(json(&again), json(&result), "{threads} threads");
+    }
+
+    // Runs are seeded by index, so the runs before the first failure are the
+    // same whatever `runs` is. Through the first failure with it left out,
+    // every statistic (rank correlations included, so the draws stayed
+    // aligned with the outcomes) is that of the runs before it.
+    assert!(first >= 3, "the seed's first failure is late enough to compare distributions: {first}");
+    let before = run(&input, &Model::Compromise, &SensitivityOptions { runs: first, ..options.clone() })
+        .expect("no run before the first failure fails");
+    assert_eq!((before.completed_runs, before.failed_runs, before.failures.len()), (first, 0, 0));
+    let through = run(&input, &Model::Compromise, &SensitivityOptions { runs: first + 1, ..skip.clone() })
+        .expect("one run left out");
+    assert_eq!((through.runs, through.completed_runs, through.failed_runs), (first + 1, first, 1));
+    assert_eq!(through.failures, result.failures[..1]);
+    assert_eq!(through.issues, before.issues);
+    assert!(before.issues[0].tornado.iter().any(|bar| bar.rank_correlation.is_some()));
+    // Nothing fails: the option changes nothing.
+    let before_skipping = run(&input, &Model::Compromise, &SensitivityOptions { runs: first, ..skip }).expect("runs");
+    assert_eq!(json(&before_skipping), json(&before));
+}
+
+#[test]
+fn skip_failed_still_fails_when_every_run_fails() {
+    // A one-run analysis whose run fails: the first seed that gives one.
+    let (input, options) = sometimes_weightless();
+    let options = SensitivityOptions { runs: 1, ..options };
+    let seed = (0..10_000)
+        .find(|&seed| {
+            matches!(
+                run(&input, &Model::Compromise, &SensitivityOptions { seed, ..options.clone() }),
+                Err(SensitivityError::Run { run: 0, .. })
+            )
+        })
+        .expect("about 2% of the seeds fail their only run");
+    let skip = SensitivityOptions { seed, skip_failed: true, ..options };
+    assert_eq!(
+        run(&input, &Model::Compromise, &skip),
+        Err(SensitivityError::AllRunsFailed {
+            runs: 1,
+            run: 0,
+            source: detente_forecast::ForecastError::NoWeight { issue: "only".into() }
+        })
+    );
+}
+
+#[test]
+fn skip_failed_leaves_the_tornado_as_it_was() {
+    // The default uniform ±0.10 reaches zero at the tornado's low end.
+    let (input, options) = sometimes_weightless();
+    let options = SensitivityOptions { salience: Spread::Uniform(0.10), skip_failed: true, ..options };
+    let error = run(&input, &Model::Compromise, &options).expect_err("the tornado's low salience is zero");
+    assert!(matches!(error, SensitivityError::Tornado { .. }), "{error:?}");
+}
+
 #[test]
 fn invalid_settings_are_refused() {
     let input = three_issues();

@@ -414,6 +414,10 @@ impl Serialize for SensitivityJson<'_> {
         map.serialize_entry("scenario", &context.scenario.name)?;
         map.serialize_entry("model", result.model)?;
         map.serialize_entry("runs", &result.runs)?;
+        // The runs `skip_failed` left out: 0 and [] without it.
+        map.serialize_entry("completed_runs", &result.completed_runs)?;
+        map.serialize_entry("failed_runs", &result.failed_runs)?;
+        map.serialize_entry("failures", &result.failures)?;
         map.serialize_entry("seed", &result.seed)?;
         map.serialize_entry(
             "default_spreads",

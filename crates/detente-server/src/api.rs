@@ -557,6 +557,9 @@ pub struct JobRequest {
     pub params: Option<Vec<String>>,
     /// sensitivity: histogram bins (default 100).
     pub bins: Option<u64>,
+    /// sensitivity: leave runs whose forecast fails out of the statistics
+    /// and report them in the result (default false: the job fails).
+    pub skip_failed: Option<bool>,
     /// negotiation: one strategy spec per party; tournament: the entrants.
     pub agents: Option<Vec<String>>,
     /// negotiation, tournament: sao (default), multilateral or mediated.
@@ -727,7 +730,7 @@ pub async fn create_job(
 
 /// Refuses fields that do not belong to this kind of job.
 fn only(request: &JobRequest, allowed: &[&str]) -> ApiResult<()> {
-    let given: [(&str, bool); 15] = [
+    let given: [(&str, bool); 16] = [
         ("scenario_id", request.scenario_id.is_some()),
         ("version", request.version.is_some()),
         ("scenario_ids", request.scenario_ids.is_some()),
@@ -737,6 +740,7 @@ fn only(request: &JobRequest, allowed: &[&str]) -> ApiResult<()> {
         ("rounds", request.rounds.is_some()),
         ("params", request.params.is_some()),
         ("bins", request.bins.is_some()),
+        ("skip_failed", request.skip_failed.is_some()),
         ("agents", request.agents.is_some()),
         ("protocol", request.protocol.is_some()),
         ("actors", request.actors.is_some()),
@@ -757,7 +761,7 @@ fn required<'a, T>(value: &'a Option<T>, field: &str, kind: &str) -> ApiResult<&
 type PreparedJob = (NewJob, Vec<ScenarioRef>, Work);
 
 async fn sensitivity_job(state: &AppState, request: &JobRequest) -> ApiResult<PreparedJob> {
-    only(request, &["scenario_id", "version", "model", "runs", "seed", "rounds", "params", "bins"])?;
+    only(request, &["scenario_id", "version", "model", "runs", "seed", "rounds", "params", "bins", "skip_failed"])?;
     let id = required(&request.scenario_id, "scenario_id", "sensitivity")?;
     let name = model_name(required(&request.model, "model", "sensitivity")?)?;
     let runs = *required(&request.runs, "runs", "sensitivity")?;
@@ -772,15 +776,21 @@ async fn sensitivity_job(state: &AppState, request: &JobRequest) -> ApiResult<Pr
     let model = model_with_params(name, &params)?;
     let rounds = check_rounds(request.rounds, MAX_FORECAST_ROUNDS)?;
     let seed = request.seed.unwrap_or(0);
+    let skip_failed = request.skip_failed.unwrap_or(false);
     let p = prepared(state, id, request.version).await?;
     let input = forecast_input(&p.scenario)?;
     check_sensitivity_size(&input, runs as usize)
         .map_err(|e| ApiError::invalid("runs", format!("runs {runs}: {e}")))?;
-    let options =
-        SensitivityOptions { runs: runs as usize, seed, bins: bins as usize, ..SensitivityOptions::default() };
+    let options = SensitivityOptions {
+        runs: runs as usize,
+        seed,
+        bins: bins as usize,
+        skip_failed,
+        ..SensitivityOptions::default()
+    };
     let params_json = json!({
         "kind": "sensitivity", "scenario_id": p.reference.id, "version": p.reference.version, "model": name.name(),
-        "runs": runs, "seed": seed, "rounds": rounds, "params": params, "bins": bins,
+        "runs": runs, "seed": seed, "rounds": rounds, "params": params, "bins": bins, "skip_failed": skip_failed,
     });
     let new = NewJob {
         kind: "sensitivity".to_owned(),

@@ -391,6 +391,50 @@ async fn a_sensitivity_job_runs_to_completion_with_progress_and_result() {
     assert_eq!(jobs[0]["id"], json!(job_id));
 }
 
+/// A lone actor whose only salience (5 of 100, spread normal ±2.5) is drawn
+/// to 0 in about 2% of the runs, where no model has anything to weigh; the
+/// tornado's low value (5 − 1.645 × 2.5) stays above 0.
+const SOMETIMES_WEIGHTLESS: &str = "name = \"lone\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n\
+    [[actors]]\nid = \"a\"\n[actors.uncertainty]\n\"salience.x\" = { normal = 2.5 }\n\
+    [actors.preferences]\ntype = \"spatial\"\nposition = { x = 0.5 }\nsalience = { x = 5 }\n";
+
+#[tokio::test]
+async fn a_sensitivity_job_with_skip_failed_reports_the_runs_it_left_out() {
+    let app = app().await;
+    let scenario =
+        app.ok("POST", "/api/scenarios", Some(json!({"format": "toml", "text": SOMETIMES_WEIGHTLESS}))).await;
+    let id = scenario["id"].as_str().expect("id");
+    let body = json!({"kind": "sensitivity", "scenario_id": id, "model": "compromise", "runs": 1000, "seed": 3});
+    let ended = |j: &Value| j["status"] == "succeeded" || j["status"] == "failed";
+
+    let job = app.ok("POST", "/api/jobs", Some(body.clone())).await;
+    let failed = app.wait_job(job["id"].as_str().expect("id"), Duration::from_secs(60), ended).await;
+    assert_eq!(failed["status"], "failed", "without skip_failed a failed run fails the job: {failed}");
+    assert!(failed["error"].as_str().is_some_and(|e| e.contains("skip_failed")), "{failed}");
+
+    let mut skipping = body;
+    skipping["skip_failed"] = json!(true);
+    let job = app.ok("POST", "/api/jobs", Some(skipping)).await;
+    let job_id = job["id"].as_str().expect("id");
+    let done = app.wait_job(job_id, Duration::from_secs(60), ended).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["progress"], json!({"done": 1000, "total": 1000}), "failed runs count as done");
+    let result = app.ok("GET", &format!("/api/jobs/{job_id}/result"), None).await;
+    let (completed, failed) =
+        (result["completed_runs"].as_u64().expect("n"), result["failed_runs"].as_u64().expect("n"));
+    assert!(failed > 0 && completed + failed == 1000, "{completed} + {failed}");
+    let failures = result["failures"].as_array().expect("failures");
+    assert_eq!(failures.len() as u64, failed.min(10));
+    assert!(failures.iter().all(|f| f["run"].is_u64() && f["error"].as_str().is_some_and(|e| e.contains("`x`"))));
+
+    // Not a field of other jobs.
+    let laptop = app.bundled("Laptop").await;
+    let body =
+        json!({"kind": "negotiation", "scenario_id": laptop, "agents": ["boulware", "linear"], "skip_failed": true});
+    let (status, e) = app.call("POST", "/api/jobs", Some(body)).await;
+    assert_eq!((status, e["error"]["field"].clone()), (StatusCode::BAD_REQUEST, json!("skip_failed")), "{e}");
+}
+
 #[tokio::test]
 async fn a_long_job_is_cancelled() {
     let app = app().await;
@@ -637,6 +681,8 @@ async fn the_openapi_document_lists_every_route() {
         doc["paths"].as_object().expect("paths").values().map(|p| p.as_object().map_or(0, |m| m.len())).sum();
     assert_eq!(listed, routes.len(), "the document lists a route the test does not know");
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
+    let job = &doc["components"]["schemas"]["JobRequest"]["properties"];
+    assert!(job["skip_failed"].is_object(), "the job body documents `skip_failed`: {job}");
 }
 
 #[tokio::test]

@@ -170,6 +170,14 @@ function showResult(out: HTMLElement, res: Sensitivity, ctx: ScenarioContext, jo
   append(
     out,
     h('h2', {}, `${modelLabel(res.model)}: ${res.runs.toLocaleString('en-GB')} runs, seed ${res.seed}`),
+    res.failed_runs && res.failures?.length
+      ? h(
+          'p',
+          { class: 'warnings', id: 'sensitivity-failures' },
+          `${res.failed_runs.toLocaleString('en-GB')} of ${res.runs.toLocaleString('en-GB')} runs failed and were left out ` +
+            `(first: run ${res.failures[0].run}: ${res.failures[0].error})`,
+        )
+      : null,
     res.warnings?.length ? h('ul', { class: 'warnings' }, res.warnings.map((w) => h('li', {}, w))) : null,
     h(
       'table',
@@ -220,6 +228,7 @@ export async function renderSensitivity(panel: HTMLElement, r: Route, ctx: Scena
   const runs = h('input', { type: 'number', id: 'sens-runs', min: 1, step: 1, value: 1000 });
   const seed = h('input', { type: 'number', id: 'sens-seed', min: 0, step: 1, value: 7 });
   const rounds = h('input', { type: 'number', id: 'sens-rounds', min: 1, step: 1, placeholder: 'default' });
+  const skipFailed = h('input', { type: 'checkbox', id: 'sens-skip-failed' });
 
   const onDone = async (job: Job): Promise<void> => {
     if (job.status !== 'succeeded') return;
@@ -252,6 +261,7 @@ export async function renderSensitivity(panel: HTMLElement, r: Route, ctx: Scena
             seed: Number(seed.value),
           };
           if (rounds.value) body.rounds = Number(rounds.value);
+          if (skipFailed.checked) body.skip_failed = true;
           void panelJob.start(body);
         },
       },
@@ -259,6 +269,7 @@ export async function renderSensitivity(panel: HTMLElement, r: Route, ctx: Scena
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Runs'), runs),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Seed'), seed),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Round limit'), rounds),
+      h('label', { class: 'check inline', title: 'Leave runs whose forecast fails out of the statistics' }, skipFailed, ' Skip failed runs'),
       h('button', { type: 'submit', id: 'start-sensitivity', class: 'primary' }, 'Start'),
     ),
     h(

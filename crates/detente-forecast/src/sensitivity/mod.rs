@@ -62,9 +62,26 @@
 //!
 //! # Failures and cancellation
 //!
-//! A run whose model fails makes the whole analysis fail with the lowest
+//! By default a run whose model fails (or gives a non-finite outcome, or the
+//! wrong number of outcomes) makes the whole analysis fail with the lowest
 //! failing run's index ([`SensitivityError::Run`]); the same seed reproduces
-//! it. Cancelling returns [`SensitivityError::Cancelled`] with the number of
+//! it. A failure usually means the draws left the model nothing to work with,
+//! such as every salience on an issue drawn down to 0, so silently dropping
+//! the run would bias the distribution towards the draws the model accepts.
+//!
+//! With [`SensitivityOptions::skip_failed`] the failed runs are left out
+//! instead: out of the outcome distribution and, with their draws, out of the
+//! rank correlations, which are then over the completed runs only (still in
+//! run order, so the result stays bit-identical whatever the thread count).
+//! [`Sensitivity::failed_runs`] counts them and [`Sensitivity::failures`]
+//! keeps the first [`KEPT_FAILURES`] by run index, so that the caller can say
+//! how much of the distribution is conditional on the model succeeding. If
+//! every run fails there is nothing to summarise and the analysis fails
+//! ([`SensitivityError::AllRunsFailed`]). The tornado is not affected: its
+//! `2 × inputs` forecasts are the analysis's backbone, and one that fails
+//! still fails the analysis ([`SensitivityError::Tornado`]).
+//!
+//! Cancelling returns [`SensitivityError::Cancelled`] with the number of
 //! runs completed, not a partial result: which runs finish before the flag is
 //! seen depends on scheduling, so a partial result would not be reproducible.
 //!
@@ -107,6 +124,9 @@ pub struct SensitivityOptions {
     pub bins: usize,
     /// What to do where an actor's drawn saliences sum above 1.
     pub salience_total: SalienceTotal,
+    /// Leave Monte Carlo runs whose forecast fails out of the statistics and
+    /// report them, rather than failing the analysis. Default `false`.
+    pub skip_failed: bool,
 }
 
 /// What to do where an actor's drawn saliences sum above 1 (100 on the
@@ -150,6 +170,7 @@ impl Default for SensitivityOptions {
             quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
             bins: 20,
             salience_total: SalienceTotal::Auto,
+            skip_failed: false,
         }
     }
 }
@@ -243,11 +264,31 @@ pub struct IssueSensitivity {
     pub tornado: Vec<TornadoBar>,
 }
 
+/// A Monte Carlo run left out by [`SensitivityOptions::skip_failed`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedRun {
+    /// The run's index; the same seed reproduces it.
+    pub run: usize,
+    /// Why its forecast failed.
+    pub error: String,
+}
+
+/// How many failed runs [`Sensitivity::failures`] keeps.
+pub const KEPT_FAILURES: usize = 10;
+
 /// The result of a sensitivity run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
     pub model: &'static str,
+    /// The Monte Carlo runs requested.
     pub runs: usize,
+    /// The runs in the statistics: `runs − failed_runs`.
+    pub completed_runs: usize,
+    /// The runs left out because their forecast failed; 0 unless
+    /// [`SensitivityOptions::skip_failed`].
+    pub failed_runs: usize,
+    /// The first [`KEPT_FAILURES`] failed runs, in run order.
+    pub failures: Vec<FailedRun>,
     pub seed: u64,
     /// Whether drawn saliences were capped ([`SalienceTotal::capped`]).
     pub capped_saliences: bool,
@@ -267,8 +308,14 @@ pub enum SensitivityError {
     Invalid(String),
     #[error("the base forecast failed: {0}")]
     Base(ForecastError),
-    #[error("Monte Carlo run {run} failed (reproducible with the same seed): {source}")]
+    #[error(
+        "Monte Carlo run {run} failed (reproducible with the same seed): {source}; --skip-failed \
+         (`skip_failed`) leaves such runs out"
+    )]
     Run { run: usize, source: ForecastError },
+    /// With [`SensitivityOptions::skip_failed`]: no run was left to summarise.
+    #[error("all {runs} Monte Carlo runs failed; the first, run {run}: {source}")]
+    AllRunsFailed { runs: usize, run: usize, source: ForecastError },
     #[error("tornado: the forecast with {input} failed: {source}")]
     Tornado { input: String, source: ForecastError },
     #[error("cancelled after {completed} of {runs} runs")]
@@ -283,8 +330,9 @@ pub const NORMAL_TORNADO_Z: f64 = 1.644_853_626_951_472_2;
 /// and the one-at-a-time tornado.
 ///
 /// `progress` is called from worker threads with the number of completed
-/// Monte Carlo runs, increasing, at most about every 1% of the runs and once
-/// with `options.runs` at the end. Setting `cancel` stops the work soon after
+/// Monte Carlo runs (a run left out by `skip_failed` counts as completed),
+/// increasing, at most about every 1% of the runs and once with
+/// `options.runs` at the end. Setting `cancel` stops the work soon after
 /// and returns [`SensitivityError::Cancelled`] (unless every run had already
 /// finished). The tornado's `2 × inputs` forecasts run first and are not
 /// counted in `progress`.
@@ -308,9 +356,13 @@ pub fn run(
     let monte_carlo = monte_carlo(input, model, forecast_options, options, &slots, &inputs, capped, progress, cancel)?;
 
     let n = options.runs;
-    let (outcomes, draws) =
-        rayon::join(|| columns(&monte_carlo.outcomes, issues, n), || columns(&monte_carlo.draws, inputs.len(), n));
-    drop(monte_carlo);
+    let MonteCarlo { outcomes: outcome_rows, draws: draw_rows, failed, failed_runs, failures } = monte_carlo;
+    let completed = n - failed_runs;
+    let (outcomes, draws) = rayon::join(
+        || columns(&outcome_rows, issues, &failed, completed),
+        || columns(&draw_rows, inputs.len(), &failed, completed),
+    );
+    drop((outcome_rows, draw_rows, failed));
     let outcome_ranks: Vec<stats::CentredRanks> = outcomes.par_iter().map(|x| stats::CentredRanks::new(x)).collect();
     let input_ranks: Vec<stats::CentredRanks> = draws.par_iter().map(|x| stats::CentredRanks::new(x)).collect();
     drop(draws);
@@ -347,7 +399,18 @@ pub fn run(
         })
         .collect();
 
-    Ok(Sensitivity { model: model.name(), runs: n, seed: options.seed, capped_saliences: capped, base, inputs, issues })
+    Ok(Sensitivity {
+        model: model.name(),
+        runs: n,
+        completed_runs: completed,
+        failed_runs,
+        failures,
+        seed: options.seed,
+        capped_saliences: capped,
+        base,
+        inputs,
+        issues,
+    })
 }
 
 fn validate(input: &Input, options: &SensitivityOptions) -> Result<(), SensitivityError> {
@@ -406,12 +469,14 @@ fn check_outcome(outcome: &[f64], issues: usize) -> Result<(), ForecastError> {
     Ok(())
 }
 
-/// The columns of a row-major `n × width` matrix.
-fn columns(matrix: &[f64], width: usize, n: usize) -> Vec<Vec<f64>> {
+/// The columns of a row-major `runs × width` matrix, less the failed rows,
+/// in run order; `kept` rows remain.
+fn columns(matrix: &[f64], width: usize, failed: &[bool], kept: usize) -> Vec<Vec<f64>> {
     // Read row by row, which is in memory order, rather than gathering each
     // column with a stride.
-    let mut columns = vec![Vec::with_capacity(n); width];
-    for row in matrix.chunks_exact(width.max(1)).take(n) {
+    let mut columns = vec![Vec::with_capacity(kept); width];
+    let rows = matrix.chunks_exact(width.max(1)).zip(failed).filter(|&(_, &failed)| !failed);
+    for (row, _) in rows {
         for (column, &x) in columns.iter_mut().zip(row) {
             column.push(x);
         }
@@ -610,10 +675,15 @@ fn tornado(
 
 /// Row-major results of the Monte Carlo runs.
 struct MonteCarlo {
-    /// `runs × issues`.
+    /// `runs × issues`; a failed run's row is meaningless.
     outcomes: Vec<f64>,
     /// `runs × inputs`: each uncertain input's draw.
     draws: Vec<f64>,
+    /// Per run, whether its forecast failed (only with `skip_failed`).
+    failed: Vec<bool>,
+    failed_runs: usize,
+    /// The first [`KEPT_FAILURES`], in run order.
+    failures: Vec<FailedRun>,
 }
 
 /// A uniform draw in `[0, 1)` from the top 53 bits of a word.
@@ -645,10 +715,16 @@ fn monte_carlo(
     let reported = Mutex::new(0usize);
     let first_failure = AtomicUsize::new(usize::MAX);
     let failure: Mutex<Option<(usize, ForecastError)>> = Mutex::new(None);
+    let skip = options.skip_failed;
+    let mut failed = vec![false; runs];
+    // With `skip`: the lowest-index failures seen so far, at most
+    // KEPT_FAILURES of them, in run order whatever order the runs finish in.
+    let failures: Mutex<Vec<(usize, ForecastError)>> = Mutex::new(Vec::new());
 
-    outcomes.par_chunks_mut(issue_stride).zip(draws.par_chunks_mut(input_stride)).enumerate().for_each_init(
+    let rows = outcomes.par_chunks_mut(issue_stride).zip(draws.par_chunks_mut(input_stride));
+    rows.zip(failed.par_iter_mut()).enumerate().for_each_init(
         || input.clone(),
-        |buffer, (run, (outcome, drawn))| {
+        |buffer, (run, ((outcome, drawn), run_failed))| {
             if cancel.load(Ordering::Relaxed) || run > first_failure.load(Ordering::Relaxed) {
                 return;
             }
@@ -689,6 +765,15 @@ fn monte_carlo(
                 .and_then(|f| check_outcome(&f.outcome, issues).map(|()| f.outcome));
             match result {
                 Ok(x) => outcome[..issues].copy_from_slice(&x),
+                Err(error) if skip => {
+                    *run_failed = true;
+                    let mut failures = failures.lock().unwrap_or_else(PoisonError::into_inner);
+                    if failures.len() < KEPT_FAILURES || failures.last().is_some_and(|(r, _)| run < *r) {
+                        let at = failures.partition_point(|(r, _)| *r < run);
+                        failures.insert(at, (run, error));
+                        failures.truncate(KEPT_FAILURES);
+                    }
+                }
                 Err(error) => {
                     first_failure.fetch_min(run, Ordering::Relaxed);
                     let mut failure = failure.lock().unwrap_or_else(PoisonError::into_inner);
@@ -716,11 +801,19 @@ fn monte_carlo(
     if let Some((run, source)) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
         return Err(SensitivityError::Run { run, source });
     }
+    let failed_runs = failed.iter().filter(|&&f| f).count();
+    let failures = failures.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if failed_runs == runs {
+        if let Some((run, source)) = failures.first().cloned() {
+            return Err(SensitivityError::AllRunsFailed { runs, run, source });
+        }
+    }
+    let failures = failures.into_iter().map(|(run, error)| FailedRun { run, error: error.to_string() }).collect();
     if issue_stride != issues {
         outcomes.clear();
     }
     if input_stride != uncertain {
         draws.clear();
     }
-    Ok(MonteCarlo { outcomes, draws })
+    Ok(MonteCarlo { outcomes, draws, failed, failed_runs, failures })
 }
