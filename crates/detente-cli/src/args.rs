@@ -31,7 +31,10 @@ pub(crate) enum Command {
     /// Check a scenario and say what is wrong with it.
     Validate(ValidateArgs),
     /// Forecast where the negotiation settles, issue by issue, with a model.
-    #[command(after_help = crate::forecast::params_help())]
+    #[command(after_help = format!(
+        "{}\n\neu and smp show their progress in rounds; Ctrl-C stops them and exits with status 130.",
+        crate::forecast::params_help()
+    ))]
     Forecast(ForecastArgs),
     /// How far a forecast moves when the inputs are uncertain: Monte Carlo
     /// distributions and a tornado of the inputs that move it most.

@@ -23,7 +23,8 @@ use detente_forecast::sensitivity::{
 };
 use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Scale, Stop};
 use detente_report::forecast::{
-    CompareJson, ForecastContext, ForecastJson, ModelName, SensitivityJson, check_sensitivity_size, checked_forecast,
+    CompareJson, ForecastContext, ForecastJson, ModelName, SensitivityJson, check_sensitivity_size,
+    checked_forecast_watched,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -142,6 +143,65 @@ impl std::error::Error for Cancelled {}
 /// The exit status of a command stopped by Ctrl-C (128 + SIGINT).
 pub(crate) const CANCELLED_EXIT: u8 = 130;
 
+/// Ctrl-C during a forecast: the command stops with status 130.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForecastCancelled {
+    pub(crate) rounds: usize,
+}
+
+impl fmt::Display for ForecastCancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.rounds == 1 { "round" } else { "rounds" };
+        write!(f, "cancelled after {} {plural}", self.rounds)
+    }
+}
+
+impl std::error::Error for ForecastCancelled {}
+
+/// Set by Ctrl-C; a second Ctrl-C exits at once.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C set [`CANCEL`] (a second one exits at once). Called first
+/// thing by each command, so that a Ctrl-C at any point reaches it; a
+/// process may install one handler only.
+fn install_cancel_handler() -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        if CANCEL.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(CANCELLED_EXIT));
+        }
+    })
+    .context("cannot install the Ctrl-C handler")
+}
+
+/// Runs one model with a progress bar for models with rounds; Ctrl-C gives
+/// [`ForecastCancelled`] (as an error of its own, so that `main` exits 130).
+fn watched_forecast(
+    input: &Input,
+    model: &Model,
+    options: &ForecastOptions,
+) -> anyhow::Result<Result<Forecast, ForecastError>> {
+    let bar = match model {
+        Model::ExpectedUtility(_) | Model::Smp(_) => progress_bar(0, "rounds"),
+        _ => ProgressBar::hidden(),
+    };
+    bar.set_message(format!("{} ", model.name()));
+    let result = checked_forecast_watched(
+        input,
+        model,
+        options,
+        &|p| {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        },
+        &CANCEL,
+    );
+    bar.finish_and_clear();
+    match result {
+        Err(ForecastError::Cancelled { rounds }) => Err(ForecastCancelled { rounds }.into()),
+        other => Ok(other),
+    }
+}
+
 /// A scenario read and turned into the models' input.
 struct Prepared {
     loaded: LoadedScenario,
@@ -180,6 +240,7 @@ fn forecast_options(flags: &ForecastFlags) -> ForecastOptions {
 
 /// `detente forecast`.
 pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
+    install_cancel_handler()?;
     if let Some(path) = &args.plot {
         PictureFormat::of(path)?;
     }
@@ -191,8 +252,10 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
             .iter()
             .map(|&m| Ok((m, configured(m, &args.run.params)?)))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let results: Vec<(ModelName, Result<Forecast, ForecastError>)> =
-            models.iter().map(|(m, chosen)| (*m, checked_forecast(&prepared.input, chosen, &options))).collect();
+        let results: Vec<(ModelName, Result<Forecast, ForecastError>)> = models
+            .iter()
+            .map(|(m, chosen)| Ok((*m, watched_forecast(&prepared.input, chosen, &options)?)))
+            .collect::<anyhow::Result<_>>()?;
         if results.iter().all(|(_, r)| r.is_err()) {
             let errors: Vec<String> =
                 results.iter().filter_map(|(m, r)| r.as_ref().err().map(|e| format!("{}: {e}", m.name()))).collect();
@@ -209,7 +272,7 @@ pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
     }
 
     let chosen = configured(model_name(args.model), &args.run.params)?;
-    let forecast = checked_forecast(&prepared.input, &chosen, &options)
+    let forecast = watched_forecast(&prepared.input, &chosen, &options)?
         .with_context(|| format!("the {} model cannot forecast {}", chosen.name(), args.file.display()))?;
     if args.json {
         let json = ForecastJson { context: prepared.context(), forecast: &forecast, top_level: true };
@@ -417,18 +480,9 @@ fn write_compare(
 
 // -------------------------------------------------------------- sensitivity
 
-/// Set by Ctrl-C; a second Ctrl-C exits at once.
-static CANCEL: AtomicBool = AtomicBool::new(false);
-
 /// `detente sensitivity`.
 pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
-    // First, so that a Ctrl-C at any point reaches the handler.
-    ctrlc::set_handler(|| {
-        if CANCEL.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(CANCELLED_EXIT));
-        }
-    })
-    .context("cannot install the Ctrl-C handler")?;
+    install_cancel_handler()?;
     if args.runs == 0 {
         bail!("--runs 0: a sensitivity analysis needs at least one run");
     }
@@ -454,7 +508,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let chosen = configured(model_name(args.model), &args.run.params)?;
 
-    let bar = progress_bar(args.runs);
+    let bar = progress_bar(args.runs, "runs");
     let result = sensitivity::run(
         input,
         &chosen,
@@ -497,16 +551,18 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     Ok(out.flush()?)
 }
 
-/// A bar on stderr while stderr is a terminal, hidden otherwise. The tornado's
-/// forecasts run first and are not counted.
-fn progress_bar(runs: usize) -> ProgressBar {
+/// A bar on stderr while stderr is a terminal, hidden otherwise, counting
+/// `len` `unit` (sensitivity: the runs; the tornado's forecasts run first and
+/// are not counted) after the message, if any (forecasts: the model's name).
+fn progress_bar(len: usize, unit: &str) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(runs as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} runs, {per_sec}, {eta} left (Ctrl-C stops)",
-    ) {
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec}}, {{eta}} \
+         left (Ctrl-C stops)"
+    )) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.enable_steady_tick(Duration::from_millis(120));
@@ -723,5 +779,7 @@ mod tests {
     #[test]
     fn cancellation_reads_as_the_brief_says() {
         assert_eq!(Cancelled { completed: 12, runs: 100 }.to_string(), "cancelled after 12 of 100 runs");
+        assert_eq!(ForecastCancelled { rounds: 3 }.to_string(), "cancelled after 3 rounds");
+        assert_eq!(ForecastCancelled { rounds: 1 }.to_string(), "cancelled after 1 round");
     }
 }

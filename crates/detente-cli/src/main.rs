@@ -42,6 +42,10 @@ fn main() -> ExitCode {
                 eprintln!("{cancelled}");
                 return ExitCode::from(forecast::CANCELLED_EXIT);
             }
+            if let Some(cancelled) = error.downcast_ref::<forecast::ForecastCancelled>() {
+                eprintln!("{cancelled}");
+                return ExitCode::from(forecast::CANCELLED_EXIT);
+            }
             if let Some(cancelled) = error.downcast_ref::<simulate::Cancelled>() {
                 eprintln!("{cancelled}");
                 return ExitCode::from(forecast::CANCELLED_EXIT);

@@ -23,6 +23,8 @@ pub mod input;
 pub mod sensitivity;
 pub mod smp;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 
 pub use input::{ForecastActor, Input, InputError, Scale};
@@ -106,15 +108,91 @@ pub enum ForecastError {
     NoWeight { issue: String },
     #[error("{0}")]
     Invalid(String),
+    /// The caller's cancel flag was set; `rounds` rounds had been played
+    /// (summed over issues for the expected-utility model).
+    #[error("cancelled after {rounds} rounds")]
+    Cancelled { rounds: usize },
+}
+
+/// How far a run has got, in rounds: `done` of at most `total`.
+///
+/// `total` is the round limit (issues × the limit for the expected-utility
+/// model, which plays issues one after another); rounds a model saves by
+/// converging count as done, so the last report has `done == total`.
+/// Closed-form models report `1 of 1` once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The `total` that [`forecast_watched`] reports for `model` on `input`:
+/// the round limit (times the issues for the expected-utility model), or 1
+/// for a closed-form model. Known before the run, e.g. for a job's size.
+pub fn progress_total(input: &Input, model: &Model, options: &ForecastOptions) -> usize {
+    match model {
+        Model::Compromise | Model::Median | Model::Nash { .. } => 1,
+        Model::ExpectedUtility(params) => input.issues.len() * options.max_rounds.unwrap_or(params.max_rounds),
+        Model::Smp(_) => options.max_rounds.unwrap_or(smp::MAX_ROUNDS),
+    }
+}
+
+/// A caller's progress callback and cancel flag, as the models pass them on.
+#[derive(Clone, Copy)]
+pub(crate) struct Watch<'a> {
+    progress: &'a (dyn Fn(Progress) + Sync),
+    cancel: &'a AtomicBool,
+}
+
+impl Watch<'_> {
+    fn report(&self, done: usize, total: usize) {
+        (self.progress)(Progress { done, total });
+    }
+
+    /// `Err(Cancelled { rounds })` once the flag is set.
+    fn check(&self, rounds: usize) -> Result<(), ForecastError> {
+        if self.cancel.load(Ordering::Relaxed) { Err(ForecastError::Cancelled { rounds }) } else { Ok(()) }
+    }
 }
 
 /// Runs one model on one input.
 pub fn forecast(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
+    let never = AtomicBool::new(false);
+    forecast_watched(input, model, options, &|_| {}, &never)
+}
+
+/// Runs one model on one input as [`forecast`] does, reporting each round
+/// to `progress` and stopping with [`ForecastError::Cancelled`] soon after
+/// `cancel` is set (before the next round; SMP also between a round's
+/// challenges and its bargains, since a round of a thousand actors takes
+/// seconds). A flag set before the call cancels before the first round.
+///
+/// `progress` may be called from one of rayon's threads, never from two at
+/// once, with `done` never decreasing (see [`Progress`]). The forecast does
+/// not depend on being watched: it equals [`forecast`]'s bit for bit.
+pub fn forecast_watched(
+    input: &Input,
+    model: &Model,
+    options: &ForecastOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Forecast, ForecastError> {
+    let watch = Watch { progress, cancel };
+    // Closed-form models: one step, checked before and reported after.
+    let closed_form = |forecast: Result<Forecast, ForecastError>| {
+        if forecast.is_ok() {
+            watch.report(1, 1);
+        }
+        forecast
+    };
+    if matches!(model, Model::Compromise | Model::Median | Model::Nash { .. }) {
+        watch.check(0)?;
+    }
     match model {
-        Model::Compromise => baseline::compromise(input),
-        Model::Median => baseline::median(input),
-        Model::Nash { weighted } => baseline::nash(input, *weighted),
-        Model::ExpectedUtility(params) => eu::forecast(input, params, options),
-        Model::Smp(params) => smp::forecast(input, params, options),
+        Model::Compromise => closed_form(baseline::compromise(input)),
+        Model::Median => closed_form(baseline::median(input)),
+        Model::Nash { weighted } => closed_form(baseline::nash(input, *weighted)),
+        Model::ExpectedUtility(params) => eu::forecast_watched(input, params, options, watch),
+        Model::Smp(params) => smp::drive(input, params, options, false, watch).map(|run| run.forecast),
     }
 }

@@ -11,10 +11,11 @@
 //! results, never built as a tree.
 
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 
 use detente_core::{Scenario, Spread, Warning};
 use detente_forecast::sensitivity::{self, IssueSensitivity, Parameter, Sensitivity, SensitivityOptions, TornadoBar};
-use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Scale};
+use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Progress, Scale};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -113,7 +114,20 @@ pub fn configured(name: ModelName, params: &[String]) -> Result<Model, ParamErro
 /// Runs one model and checks the shape of its answer, so that a model in
 /// progress cannot make a report index out of range.
 pub fn checked_forecast(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    let forecast = detente_forecast::forecast(input, model, options)?;
+    checked_forecast_watched(input, model, options, &|_| {}, &AtomicBool::new(false))
+}
+
+/// [`checked_forecast`] with progress and cancellation
+/// ([`detente_forecast::forecast_watched`]), for the CLI's progress bar and
+/// the server's forecast jobs.
+pub fn checked_forecast_watched(
+    input: &Input,
+    model: &Model,
+    options: &ForecastOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Forecast, ForecastError> {
+    let forecast = detente_forecast::forecast_watched(input, model, options, progress, cancel)?;
     let (actors, issues) = (input.actors.len(), input.issues.len());
     let malformed = |what: String| Err(ForecastError::Invalid(format!("the {} model {what}", model.name())));
     if forecast.outcome.len() != issues {

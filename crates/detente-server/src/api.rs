@@ -1,6 +1,8 @@
 //! The routes under `/api`: scenarios and their versions, analyses,
 //! forecasts, outcome samples and jobs. docs/api.md is the reference.
 
+use std::sync::atomic::AtomicBool;
+
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -8,7 +10,7 @@ use detente_core::{AnalysisOptions, OutcomeSpace, Scenario, Warning, analyze};
 use detente_forecast::sensitivity::SensitivityOptions;
 use detente_forecast::{ForecastOptions, Input};
 use detente_report::analysis::AnalysisJson;
-use detente_report::forecast::{ForecastContext, ForecastJson, ModelName, check_sensitivity_size, checked_forecast};
+use detente_report::forecast::{ForecastContext, ModelName, check_sensitivity_size};
 use detente_report::negotiation::{parse_protocol, protocol_name};
 use detente_sim::strategies;
 use detente_sim::tournament::{
@@ -22,7 +24,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::jobs::{Work, with_ids};
+use crate::jobs::{ForecastFailure, Work, forecast_json, with_ids};
 use crate::scenarios::{ScenarioInput, from_stored, load};
 use crate::store::{JobRecord, JobStatus, NewJob, NewResult, ScenarioRef, ScenarioSummary, StoredVersion};
 use crate::time::rfc3339;
@@ -515,15 +517,12 @@ pub async fn post_forecast(
     let body = tokio::task::spawn_blocking(move || {
         let input = forecast_input(&p.scenario)?;
         let options = ForecastOptions { max_rounds: rounds.map(|r| r as usize), seed };
-        let forecast = checked_forecast(&input, &model, &options).map_err(|e| {
-            ApiError::unprocessable(
-                "forecast_failed",
-                format!("the {} model cannot forecast this scenario: {e}", model.name()),
-            )
-        })?;
         let context = ForecastContext { scenario: &p.scenario, input: &input, warnings: &p.warnings };
-        let body = serde_json::to_string(&ForecastJson { context, forecast: &forecast, top_level: true })
-            .map_err(|e| ApiError::internal(format!("cannot write the forecast: {e}")))?;
+        let body = forecast_json(context, &model, &options, &|_| {}, &AtomicBool::new(false)).map_err(|e| match e {
+            ForecastFailure::Model(message) => ApiError::unprocessable("forecast_failed", message),
+            ForecastFailure::Json(message) => ApiError::internal(message),
+            ForecastFailure::Cancelled => ApiError::internal("the forecast was cancelled"),
+        })?;
         Ok::<_, ApiError>(with_ids(&body, &result_ids(&rid, &reference)))
     })
     .await
@@ -533,27 +532,27 @@ pub async fn post_forecast(
 
 // -------------------------------------------------------------------- jobs
 
-/// `POST /api/jobs`: a sensitivity run, a negotiation or a tournament.
+/// `POST /api/jobs`: a sensitivity run, a forecast, a negotiation or a tournament.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobRequest {
-    /// sensitivity, negotiation or tournament.
+    /// sensitivity, forecast, negotiation or tournament.
     pub kind: String,
-    /// sensitivity, negotiation: the scenario.
+    /// sensitivity, forecast, negotiation: the scenario.
     pub scenario_id: Option<String>,
-    /// sensitivity, negotiation: default the latest version.
+    /// sensitivity, forecast, negotiation: default the latest version.
     pub version: Option<i64>,
     /// tournament: the scenarios, each at its latest version.
     pub scenario_ids: Option<Vec<String>>,
-    /// sensitivity: the model (compromise, median, nash, weighted-nash, eu, smp).
+    /// sensitivity, forecast: the model (compromise, median, nash, weighted-nash, eu, smp).
     pub model: Option<String>,
     /// sensitivity: Monte Carlo runs, 1 to 1,000,000.
     pub runs: Option<u64>,
     /// The seed; default 0.
     pub seed: Option<u64>,
-    /// sensitivity: the model's most rounds; negotiation, tournament: the deadline (default 100).
+    /// sensitivity, forecast: the model's most rounds; negotiation, tournament: the deadline (default 100).
     pub rounds: Option<u64>,
-    /// sensitivity: model parameters, `MODEL.KEY=VALUE`.
+    /// sensitivity, forecast: model parameters, `MODEL.KEY=VALUE`.
     pub params: Option<Vec<String>>,
     /// sensitivity: histogram bins (default 100).
     pub bins: Option<u64>,
@@ -578,7 +577,7 @@ pub struct JobRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobView {
     pub id: String,
-    /// sensitivity, negotiation or tournament.
+    /// sensitivity, forecast, negotiation or tournament.
     pub kind: String,
     /// queued, running, succeeded, failed or cancelled.
     pub status: JobStatus,
@@ -654,7 +653,7 @@ pub async fn cancel_job(State(state): State<AppState>, Path(id): Path<String>) -
             .await?;
     }
     tracing::info!(job = id, "job cancellation requested");
-    // A running job notices within a run or a chunk of negotiations.
+    // A running job notices within a run, a round or a chunk of negotiations.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let job = state.store().job(&id).await?.ok_or_else(|| ApiError::not_found("job", &id))?;
@@ -667,7 +666,8 @@ pub async fn cancel_job(State(state): State<AppState>, Path(id): Path<String>) -
 
 #[utoipa::path(get, path = "/api/jobs/{id}/result", tag = "jobs",
     params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, description = "sensitivity: the `detente sensitivity --json` object; negotiation: the \
+    responses((status = 200, description = "sensitivity: the `detente sensitivity --json` object; forecast: the \
+        `detente forecast --json` object, as `POST /api/scenarios/{id}/forecasts` answers it; negotiation: the \
         `detente negotiate --json` object with its `trace`; tournament: {tournament, leaderboard, records}; each with \
         result_id and job_id (and scenario_id, version)", body = Object),
         (status = 404, description = "No such job", body = ErrorBody),
@@ -706,12 +706,13 @@ pub async fn create_job(
 ) -> ApiResult<(StatusCode, axum::Json<JobView>)> {
     let (new, refs, work) = match request.kind.as_str() {
         "sensitivity" => sensitivity_job(&state, &request).await?,
+        "forecast" => forecast_job(&state, &request).await?,
         "negotiation" => negotiation_job(&state, &request).await?,
         "tournament" => tournament_job(&state, &request).await?,
         other => {
             return Err(ApiError::invalid(
                 "kind",
-                format!("unknown job kind `{other}`; expected sensitivity, negotiation or tournament"),
+                format!("unknown job kind `{other}`; expected sensitivity, forecast, negotiation or tournament"),
             ));
         }
     };
@@ -806,6 +807,33 @@ async fn sensitivity_job(state: &AppState, request: &JobRequest) -> ApiResult<Pr
         forecast: ForecastOptions { max_rounds: rounds.map(|r| r as usize), seed },
         options,
     };
+    Ok((new, vec![p.reference], work))
+}
+
+/// A forecast job: `POST /api/scenarios/{id}/forecasts`'s request and
+/// answer, with progress in rounds and a cancel.
+async fn forecast_job(state: &AppState, request: &JobRequest) -> ApiResult<PreparedJob> {
+    only(request, &["scenario_id", "version", "model", "seed", "rounds", "params"])?;
+    let id = required(&request.scenario_id, "scenario_id", "forecast")?;
+    let name = model_name(required(&request.model, "model", "forecast")?)?;
+    let params = request.params.clone().unwrap_or_default();
+    let model = model_with_params(name, &params)?;
+    let rounds = check_rounds(request.rounds, MAX_FORECAST_ROUNDS)?;
+    let seed = request.seed.unwrap_or(0);
+    let p = prepared(state, id, request.version).await?;
+    let input = forecast_input(&p.scenario)?;
+    let options = ForecastOptions { max_rounds: rounds.map(|r| r as usize), seed };
+    let params_json = json!({
+        "kind": "forecast", "scenario_id": p.reference.id, "version": p.reference.version, "model": name.name(),
+        "seed": seed, "rounds": rounds, "params": params,
+    });
+    let new = NewJob {
+        kind: "forecast".to_owned(),
+        params: params_json.to_string(),
+        scenario: Some(p.reference.clone()),
+        total: detente_forecast::progress_total(&input, &model, &options) as i64,
+    };
+    let work = Work::Forecast { scenario: p.scenario, warnings: p.warnings, input, model, options };
     Ok((new, vec![p.reference], work))
 }
 

@@ -1,4 +1,4 @@
-//! Long work (sensitivity runs, negotiations, tournaments) as jobs: queued in
+//! Long work (sensitivity runs, forecasts, negotiations, tournaments) as jobs: queued in
 //! the store, run on a bounded pool (a semaphore of `workers` permits, each
 //! job on tokio's blocking threads with its own rayon parallelism inside),
 //! progress written to the store twice a second, cancelled through an
@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use detente_core::{Scenario, Warning};
 use detente_forecast::sensitivity::{self, SensitivityError, SensitivityOptions};
-use detente_forecast::{ForecastOptions, Input, Model};
-use detente_report::forecast::{ForecastContext, SensitivityJson};
+use detente_forecast::{ForecastError, ForecastOptions, Input, Model, Progress};
+use detente_report::forecast::{ForecastContext, ForecastJson, SensitivityJson, checked_forecast_watched};
 use detente_report::negotiation::NegotiationView;
 use detente_sim::metrics::{Reference, measure};
 use detente_sim::tournament::{Leaderboard, Shard, Tournament, TournamentError};
@@ -33,6 +33,9 @@ pub enum Work {
         forecast: ForecastOptions,
         options: SensitivityOptions,
     },
+    /// One model's forecast, as `POST /api/scenarios/{id}/forecasts` makes
+    /// it, with progress in rounds.
+    Forecast { scenario: Scenario, warnings: Vec<Warning>, input: Input, model: Model, options: ForecastOptions },
     Negotiation {
         scenario: Scenario,
         /// The negotiating actors, in the agents' order.
@@ -279,6 +282,34 @@ fn ids(job_id: &str, result_id: &str, refs: &[ScenarioRef]) -> Vec<(&'static str
     ids
 }
 
+/// Why [`forecast_json`] gave no JSON.
+#[derive(Debug)]
+pub enum ForecastFailure {
+    Cancelled,
+    /// The model failed on the scenario; the message names the model.
+    Model(String),
+    /// The JSON could not be written.
+    Json(String),
+}
+
+/// The `detente forecast --json` object of one model on one scenario,
+/// without ids: what `POST /api/scenarios/{id}/forecasts` answers and a
+/// forecast job stores.
+pub fn forecast_json(
+    context: ForecastContext<'_>,
+    model: &Model,
+    options: &ForecastOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<String, ForecastFailure> {
+    let forecast = checked_forecast_watched(context.input, model, options, progress, cancel).map_err(|e| match e {
+        ForecastError::Cancelled { .. } => ForecastFailure::Cancelled,
+        e => ForecastFailure::Model(format!("the {} model cannot forecast this scenario: {e}", model.name())),
+    })?;
+    serde_json::to_string(&ForecastJson { context, forecast: &forecast, top_level: true })
+        .map_err(|e| ForecastFailure::Json(format!("cannot write the forecast: {e}")))
+}
+
 /// Runs the work on this (blocking) thread: (result body, options key).
 fn execute(
     work: Work,
@@ -308,6 +339,17 @@ fn execute(
             let context = ForecastContext { scenario: &scenario, input: &input, warnings: &warnings };
             let body = serde_json::to_string(&SensitivityJson { context, result: &result, options: &options })
                 .map_err(json_error)?;
+            Ok((with_ids(&body, &ids), job_id.to_owned()))
+        }
+        Work::Forecast { scenario, warnings, input, model, options } => {
+            let context = ForecastContext { scenario: &scenario, input: &input, warnings: &warnings };
+            let progress = |p: Progress| {
+                handle.done.fetch_max(p.done as u64, Ordering::Relaxed);
+            };
+            let body = forecast_json(context, &model, &options, &progress, &handle.cancel).map_err(|e| match e {
+                ForecastFailure::Cancelled => Stopped::Cancelled,
+                ForecastFailure::Model(message) | ForecastFailure::Json(message) => Stopped::Failed(message),
+            })?;
             Ok((with_ids(&body, &ids), job_id.to_owned()))
         }
         Work::Negotiation { scenario, actors, agents, protocol, rounds, seed, file } => {

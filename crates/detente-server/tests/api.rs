@@ -435,6 +435,96 @@ async fn a_sensitivity_job_with_skip_failed_reports_the_runs_it_left_out() {
     assert_eq!((status, e["error"]["field"].clone()), (StatusCode::BAD_REQUEST, json!("skip_failed")), "{e}");
 }
 
+/// A job's or the synchronous route's result without the ids that differ.
+fn without_ids(mut result: Value) -> Value {
+    if let Some(map) = result.as_object_mut() {
+        for key in ["result_id", "job_id", "scenario_id", "version"] {
+            map.remove(key);
+        }
+    }
+    result
+}
+
+#[tokio::test]
+async fn a_forecast_job_gives_the_synchronous_forecast_with_progress_in_rounds() {
+    let app = app().await;
+    let id = app.bundled("Riyadh").await;
+    let issues =
+        app.ok("POST", &format!("/api/scenarios/{id}/forecasts"), Some(json!({"model": "median"}))).await["issues"]
+            .as_array()
+            .map_or(0, Vec::len);
+    assert!(issues > 1);
+    // eu plays the issues one after another: issues × the round limit.
+    for (model, rounds, total) in [("smp", 40, 40), ("eu", 30, 30 * issues), ("median", 5, 1)] {
+        let request = json!({"model": model, "rounds": rounds, "seed": 3, "params": []});
+        let mut body = request.clone();
+        body["kind"] = json!("forecast");
+        body["scenario_id"] = json!(id);
+        let (status, job) = app.call("POST", "/api/jobs", Some(body)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        assert_eq!((job["kind"].clone(), job["progress"]["total"].clone()), (json!("forecast"), json!(total)), "{job}");
+        let job_id = job["id"].as_str().expect("id");
+        let done = app
+            .wait_job(job_id, Duration::from_secs(120), |j| j["status"] != "queued" && j["status"] != "running")
+            .await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        assert_eq!(done["progress"], json!({"done": total, "total": total}), "{model}: all done");
+        let result = app.ok("GET", &format!("/api/jobs/{job_id}/result"), None).await;
+        assert_eq!((result["job_id"].clone(), result["scenario_id"].clone()), (json!(job_id), json!(id)));
+        let direct = app.ok("POST", &format!("/api/scenarios/{id}/forecasts"), Some(request)).await;
+        assert_eq!(direct["model"], json!(model));
+        assert_eq!(without_ids(result), without_ids(direct), "{model}");
+    }
+    // Fields of other kinds are refused, and the request is checked as the synchronous route checks it.
+    for (body, field) in [
+        (json!({"kind": "forecast", "scenario_id": id, "model": "eu", "runs": 5}), "runs"),
+        (json!({"kind": "forecast", "scenario_id": id}), "model"),
+        (json!({"kind": "forecast", "scenario_id": id, "model": "smp", "rounds": 0}), "rounds"),
+        (
+            json!({"kind": "forecast", "scenario_id": id, "model": "smp", "params": ["smp.VotingRule=Nope"]}),
+            "params[0]",
+        ),
+    ] {
+        let (status, e) = app.call("POST", "/api/jobs", Some(body.clone())).await;
+        assert_eq!((status, e["error"]["field"].clone()), (StatusCode::BAD_REQUEST, json!(field)), "{body}: {e}");
+    }
+}
+
+/// KTAB's CSV table of `actors` actors on one issue, positions and
+/// saliences from a fixed linear congruential sequence.
+fn ktab_table(actors: usize) -> String {
+    let mut x: u64 = 12345;
+    let mut next = |range: f64| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (x >> 11) as f64 / (1u64 << 53) as f64 * range
+    };
+    let mut text = format!("XYZ, XYZ Issue, {actors}, 1,\nActor, Description, Influence, XYZ Position, XYZ Salience\n");
+    for a in 0..actors {
+        let (influence, position, salience) = (0.5 + next(2.0), next(100.0), 10.0 + next(80.0));
+        text.push_str(&format!("Act-{a}, Desc-{a}, {influence:.2}, {position:.2}, {salience:.2}\n"));
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_long_forecast_job_is_cancelled() {
+    let app = app().await;
+    let scenario = app.ok("POST", "/api/scenarios", Some(json!({"format": "ktab", "text": ktab_table(300)}))).await;
+    let id = scenario["id"].as_str().expect("id");
+    let body = json!({"kind": "forecast", "scenario_id": id, "model": "smp", "rounds": 10000});
+    let job = app.ok("POST", "/api/jobs", Some(body)).await;
+    assert_eq!(job["progress"]["total"], json!(10000));
+    let job_id = job["id"].as_str().expect("id");
+    app.wait_job(job_id, Duration::from_secs(60), |j| j["status"] == "running").await;
+    let answer = app.ok("POST", &format!("/api/jobs/{job_id}/cancel"), None).await;
+    assert!(answer["status"] == "cancelled" || answer["status"] == "running", "{answer}");
+    let ended = app.wait_job(job_id, Duration::from_secs(60), |j| j["status"] != "running").await;
+    assert_eq!(ended["status"], "cancelled", "{ended}");
+    assert!(ended["progress"]["done"].as_i64().is_some_and(|d| d < 10000), "{ended}");
+    let (status, e) = app.call("GET", &format!("/api/jobs/{job_id}/result"), None).await;
+    assert_eq!((status, e["error"]["code"].clone()), (StatusCode::CONFLICT, json!("no_result")));
+}
+
 #[tokio::test]
 async fn a_long_job_is_cancelled() {
     let app = app().await;

@@ -71,7 +71,9 @@ use serde::Serialize;
 pub use analysis::{RoundAnalysis, analyse_round};
 pub use offers::{Move, OfferKind, choose_offer, offer};
 
-use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop};
+use std::sync::atomic::AtomicBool;
+
+use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop, Watch};
 
 /// Rounds played when neither [`ForecastOptions::max_rounds`] nor
 /// [`EuParams::max_rounds`] says otherwise. Scholz et al. play a fixed
@@ -373,8 +375,35 @@ pub struct RoundRecord {
 /// Forecasts every issue with the expected-utility model; the trajectory
 /// holds each issue's final positions once that issue has stopped.
 pub fn forecast(input: &Input, params: &EuParams, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
+    let never = AtomicBool::new(false);
+    forecast_watched(input, params, options, Watch { progress: &|_| {}, cancel: &never })
+}
+
+/// [`forecast`], watched as [`crate::forecast_watched`] says: issues are
+/// played one after another, so progress counts rounds over all issues out
+/// of issues × the round limit, an issue that settles early counting its
+/// unplayed rounds as done.
+pub(crate) fn forecast_watched(
+    input: &Input,
+    params: &EuParams,
+    options: &ForecastOptions,
+    watch: Watch<'_>,
+) -> Result<Forecast, ForecastError> {
     params.validate()?;
-    let runs = (0..input.issues.len()).map(|k| play_issue(input, k, params, options)).collect::<Result<Vec<_>, _>>()?;
+    let limit = options.max_rounds.unwrap_or(params.max_rounds);
+    // As `crate::progress_total` says.
+    let total = input.issues.len() * limit;
+    let mut played = 0;
+    let mut runs = Vec::with_capacity(input.issues.len());
+    for k in 0..input.issues.len() {
+        let place = Place { watch, played, offset: k * limit, total };
+        let run = play_issue_watched(input, k, params, options, place)?;
+        played += run.rounds.len();
+        runs.push(run);
+    }
+    if total == 0 {
+        watch.report(0, 0);
+    }
     let n_rounds = runs.iter().map(|run| run.positions.len()).max().unwrap_or(1);
     let trajectory = (0..n_rounds)
         .map(|round| {
@@ -393,6 +422,33 @@ pub fn play_issue(
     issue: usize,
     params: &EuParams,
     options: &ForecastOptions,
+) -> Result<IssueRun, ForecastError> {
+    let never = AtomicBool::new(false);
+    let watch = Watch { progress: &|_| {}, cancel: &never };
+    let total = options.max_rounds.unwrap_or(params.max_rounds);
+    play_issue_watched(input, issue, params, options, Place { watch, played: 0, offset: 0, total })
+}
+
+/// Where an issue's rounds sit in a watched forecast of every issue.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    watch: Watch<'a>,
+    /// Rounds played on earlier issues.
+    played: usize,
+    /// Progress at this issue's start (earlier issues' round limits).
+    offset: usize,
+    /// Progress when every issue is done.
+    total: usize,
+}
+
+/// [`play_issue`], checking the cancel flag before every round and
+/// reporting progress after it.
+fn play_issue_watched(
+    input: &Input,
+    issue: usize,
+    params: &EuParams,
+    options: &ForecastOptions,
+    place: Place<'_>,
 ) -> Result<IssueRun, ForecastError> {
     params.validate()?;
     let Some(scale) = input.issues.get(issue) else {
@@ -419,7 +475,8 @@ pub fn play_issue(
     let mut positions = vec![x.clone()];
     let mut rounds = Vec::new();
     let mut stop = Stop::RoundLimit;
-    for _ in 0..max_rounds {
+    for round in 0..max_rounds {
+        place.watch.check(place.played + round)?;
         analysis.recompute(&x, &weights, &salience, range, params);
         let moves: Vec<Option<Move>> =
             (0..x.len()).map(|i| offers::choose(i, &x, &analysis, params.offer_choice, params.capitulation)).collect();
@@ -435,8 +492,11 @@ pub fn play_issue(
         positions.push(x.clone());
         if largest_move <= params.tolerance {
             stop = Stop::Converged;
+            // The rounds left will not be played: count them as done.
+            place.watch.report(place.offset + max_rounds, place.total);
             break;
         }
+        place.watch.report(place.offset + round + 1, place.total);
     }
     let outcome = match params.median {
         MedianRule::Condorcet => equations::condorcet_median(&x, &weights),

@@ -118,7 +118,6 @@
 //!   scenario's scale), since Sⱼ is a probability; a scenario that breaks
 //!   this is refused.
 
-pub static SKIP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 pub mod kernel;
 pub mod params;
 mod search;
@@ -132,7 +131,9 @@ pub use params::{
     ThirdPartyCommit, VictoryProbModel, VotingRule,
 };
 
-use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop};
+use std::sync::atomic::AtomicBool;
+
+use crate::{Forecast, ForecastError, ForecastOptions, Input, Progress, Stop, Watch};
 use kernel::{bs_util, est_risk, interpolate, vote};
 
 /// Rounds at least played before the stopping rule may stop (`minIter`).
@@ -163,14 +164,28 @@ const SALIENCE_SUM_TOLERANCE: f64 = 1e-9;
 
 /// Runs KTAB's SMP on `input`; see the module documentation.
 pub fn forecast(input: &Input, params: &SmpParams, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    Ok(drive(input, params, options, false)?.forecast)
+    let never = AtomicBool::new(false);
+    Ok(drive(input, params, options, false, Watch { progress: &|_| {}, cancel: &never })?.forecast)
 }
 
 /// Runs KTAB's SMP and keeps, besides the forecast, the ideals of every state
 /// and each state's winning probabilities (what KTAB's log prints as
 /// "History of actors' winning probabilities").
 pub fn run(input: &Input, params: &SmpParams, options: &ForecastOptions) -> Result<SmpRun, ForecastError> {
-    drive(input, params, options, true)
+    run_watched(input, params, options, &|_| {}, &AtomicBool::new(false))
+}
+
+/// [`run`] with progress and cancellation, as [`crate::forecast_watched`]:
+/// `progress` hears of every round (of the round limit), `cancel` is read
+/// before every round and between a round's challenges and its bargains.
+pub fn run_watched(
+    input: &Input,
+    params: &SmpParams,
+    options: &ForecastOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<SmpRun, ForecastError> {
+    drive(input, params, options, true, Watch { progress, cancel })
 }
 
 /// A run of the SMP with its history.
@@ -188,20 +203,26 @@ pub struct SmpRun {
     pub distribution: PositionDistribution,
 }
 
-fn drive(input: &Input, params: &SmpParams, options: &ForecastOptions, history: bool) -> Result<SmpRun, ForecastError> {
+pub(crate) fn drive(
+    input: &Input,
+    params: &SmpParams,
+    options: &ForecastOptions,
+    history: bool,
+    watch: Watch<'_>,
+) -> Result<SmpRun, ForecastError> {
     let smp = Smp::new(input, params)?;
     if smp.n >= PARALLEL_ACTORS {
         // The rounds' parallel loops then start from one of rayon's threads
         // instead of handing their work over to the pool (and waiting for
         // it) twice a round.
-        Ok(rayon::scope(|_| rounds(&smp, options, history)))
+        rayon::scope(|_| rounds(&smp, options, history, watch))
     } else {
-        Ok(rounds(&smp, options, history))
+        rounds(&smp, options, history, watch)
     }
 }
 
 /// The rounds of [`drive`].
-fn rounds(smp: &Smp, options: &ForecastOptions, history: bool) -> SmpRun {
+fn rounds(smp: &Smp, options: &ForecastOptions, history: bool, watch: Watch<'_>) -> Result<SmpRun, ForecastError> {
     let max_rounds = options.max_rounds.unwrap_or(MAX_ROUNDS);
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut state = smp.initial_state();
@@ -217,11 +238,15 @@ fn rounds(smp: &Smp, options: &ForecastOptions, history: bool) -> SmpRun {
     let mut round = 0;
     let stochastic = smp.params.state_transition == StateTransition::Stochastic;
     while round < max_rounds {
+        watch.check(round)?;
+        let targets = smp.best_targets(&assessment);
+        // The challenge search is most of a round's time.
+        watch.check(round)?;
         round += 1;
         let choose = |_: usize, _: &[QueueItem], prob: &[f64]| {
             if stochastic { draw(&mut rng, prob) } else { most_probable(prob) }
         };
-        let turn = smp.play(&state, &assessment, choose, false);
+        let turn = smp.play(&state, &assessment, targets, choose, false);
         let moved = smp.state_distance(&state, &turn.next);
         if round == 1 {
             first_move = moved + MIN_SIG_DELTA;
@@ -236,20 +261,26 @@ fn rounds(smp: &Smp, options: &ForecastOptions, history: bool) -> SmpRun {
         }
         if round >= MIN_ROUNDS && moved / first_move < MIN_DELTA_RATIO {
             stop = Stop::Converged;
+            // The rounds left will not be played: all done.
+            watch.report(max_rounds, max_rounds);
             break;
         }
+        watch.report(round, max_rounds);
+    }
+    if max_rounds == 0 {
+        watch.report(0, 0);
     }
     let distribution = smp.outcome_distribution(&state, &assessment);
     let outcome = distribution.mean.clone();
     if !history {
         ideals.clear();
     }
-    SmpRun {
+    Ok(SmpRun {
         forecast: Forecast { model: "smp", trajectory, outcome, stop },
         ideals,
         winning_probability: winning,
         distribution,
-    }
+    })
 }
 
 /// The first most probable option (`ndxMaxAbs` in `doBCN`).
@@ -940,22 +971,23 @@ impl Smp {
     where
         F: FnMut(usize, &[QueueItem], &[f64]) -> usize,
     {
-        self.play(state, a, choose, true)
+        self.play(state, a, self.best_targets(a), choose, true)
     }
 
-    /// One round, as [`Smp::turn`]. Unless `full`, the round
+    /// One round, as [`Smp::turn`], from the challenges' targets
+    /// ([`Smp::best_targets`]), found first so that the rounds can be
+    /// cancelled between the two. Unless `full`, the round
     /// skips what the next state does not depend on: the target's view of
     /// each challenge under [`BargainModel::InitOnlyInterp`] (its fields are
     /// then NaN and its bargains empty) and the queues' values and
     /// probabilities (`queue_utility` and `queue_prob` are then empty).
-    fn play<F>(&self, state: &SmpState, a: &Assessment, mut choose: F, full: bool) -> Turn
+    fn play<F>(&self, state: &SmpState, a: &Assessment, targets: Vec<Option<Target>>, mut choose: F, full: bool) -> Turn
     where
         F: FnMut(usize, &[QueueItem], &[f64]) -> usize,
     {
         let n = self.n;
         let dims = self.dims;
         let p = &self.params;
-        let targets = self.best_targets(a);
         let target_views = full || p.bargain_model != BargainModel::InitOnlyInterp;
         let mut scratch = Scratch::new(if target_views { n } else { 0 });
         let mut challenges: Vec<Option<Challenge>> = Vec::with_capacity(n);
