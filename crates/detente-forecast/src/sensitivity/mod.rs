@@ -82,7 +82,8 @@
 //! still fails the analysis ([`SensitivityError::Tornado`]).
 //!
 //! Cancelling returns [`SensitivityError::Cancelled`] with the number of
-//! runs completed, not a partial result: which runs finish before the flag is
+//! runs completed (a forecast under way stops at its next round), not a
+//! partial result: which runs finish before the flag is
 //! seen depends on scheduling, so a partial result would not be reproducible.
 //!
 //! Memory: the draws and outcomes of every run are kept for the rank
@@ -100,7 +101,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{Forecast, ForecastError, ForecastOptions, Input, Model, forecast};
+use crate::{Forecast, ForecastError, ForecastOptions, Input, Model, forecast_watched};
 
 /// Settings of a sensitivity run.
 #[derive(Debug, Clone, PartialEq)]
@@ -345,7 +346,12 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<Sensitivity, SensitivityError> {
     validate(input, options)?;
-    let base = forecast(input, model, forecast_options).map_err(SensitivityError::Base)?;
+    // Every forecast here reads `cancel` too, so that a long one (a
+    // thousand-actor SMP) stops within a round.
+    let base = forecast_watched(input, model, forecast_options, &|_| {}, cancel).map_err(|e| match e {
+        ForecastError::Cancelled { .. } => SensitivityError::Cancelled { completed: 0, runs: options.runs },
+        e => SensitivityError::Base(e),
+    })?;
     let issues = input.issues.len();
     check_outcome(&base.outcome, issues).map_err(SensitivityError::Base)?;
     let slots = slots(input, options);
@@ -647,7 +653,7 @@ fn tornado(
                 if capped {
                     cap(buffer, a);
                 }
-                let result = forecast(buffer, model, forecast_options)
+                let result = forecast_watched(buffer, model, forecast_options, &|_| {}, cancel)
                     .and_then(|f| check_outcome(&f.outcome, input.issues.len()).map(|()| f.outcome));
                 let (actor, base) = (&mut buffer.actors[a], &start.actors[a]);
                 actor.capability = base.capability;
@@ -660,7 +666,9 @@ fn tornado(
     let mut outcomes = Vec::with_capacity(results.len());
     for (job, result) in results.into_iter().enumerate() {
         match result {
-            None => return Err(SensitivityError::Cancelled { completed: 0, runs }),
+            None | Some(Err(ForecastError::Cancelled { .. })) => {
+                return Err(SensitivityError::Cancelled { completed: 0, runs });
+            }
             Some(Ok(outcome)) => outcomes.push(outcome),
             Some(Err(source)) => {
                 let uncertain = &inputs[job / 2];
@@ -761,10 +769,12 @@ fn monte_carlo(
                 }
             }
             let run_options = ForecastOptions { seed, ..*forecast_options };
-            let result = forecast(buffer, model, &run_options)
+            let result = forecast_watched(buffer, model, &run_options, &|_| {}, cancel)
                 .and_then(|f| check_outcome(&f.outcome, issues).map(|()| f.outcome));
             match result {
                 Ok(x) => outcome[..issues].copy_from_slice(&x),
+                // Stopped by `cancel` mid-forecast: neither done nor failed.
+                Err(ForecastError::Cancelled { .. }) => return,
                 Err(error) if skip => {
                     *run_failed = true;
                     let mut failures = failures.lock().unwrap_or_else(PoisonError::into_inner);
