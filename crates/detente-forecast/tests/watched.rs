@@ -8,46 +8,15 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use detente_forecast::input::Spreads;
 use detente_forecast::{
-    ForecastActor, ForecastError, ForecastOptions, Input, Model, Progress, Scale, eu, forecast, forecast_watched,
-    progress_total, smp,
+    ForecastError, ForecastOptions, Input, Model, Progress, eu, forecast, forecast_watched, progress_total, smp,
 };
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+mod common;
 
-/// Random actors as `benches/forecast.rs` draws them (saliences summing to
-/// at most 0.99, as SMP requires).
-fn random_input(actors: usize, issues: usize, seed: u64) -> Input {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let issues: Vec<Scale> = (0..issues)
-        .map(|k| Scale { id: format!("d{k}"), name: format!("d{k}"), min: 0.0, max: 100.0, options: None, unit: None })
-        .collect();
-    let actors = (0..actors)
-        .map(|a| {
-            let raw: Vec<f64> = (0..issues.len()).map(|_| rng.random_range(0.1..1.0)).collect();
-            let total: f64 = raw.iter().sum();
-            let scale = rng.random_range(0.5..0.99) / total;
-            ForecastActor {
-                id: format!("a{a}"),
-                capability: rng.random_range(10.0..200.0),
-                position: (0..issues.len()).map(|_| rng.random_range(0.0..1.0)).collect(),
-                salience: raw.iter().map(|s| s * scale).collect(),
-                spread: Spreads::default(),
-            }
-        })
-        .collect();
-    Input { issues, actors }
-}
+use common::inputs::{ktab_table, random_input};
 
-/// KTAB's 80-actor table, as the SMP benches load it.
 fn ktab_a080() -> Input {
-    let name = "dummyData-a080.csv";
-    let path = format!("{}/../../testdata/ktab/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("KTAB table");
-    let spec = detente_formats::ktab::read_ktab_csv(name, &text).expect("KTAB CSV");
-    let (scenario, _) = detente_core::Scenario::new(spec, detente_core::WeightPolicy::Normalise).expect("scenario");
-    Input::from_scenario(&scenario).expect("input")
+    ktab_table("dummyData-a080.csv")
 }
 
 fn models() -> Vec<Model> {
