@@ -1,38 +1,14 @@
 //! The real `detente` binary on real files: what a user types, what they see.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; the panic message says where
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::path::PathBuf;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{detente, json, repo, stderr, stdout, temp_path};
 
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(args: &[&str]) -> Value {
-    let o = detente(args);
-    assert!(o.status.success(), "detente {args:?} failed: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("stdout is one JSON object")
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("detente-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
+/// This binary's temporary folder, see [`temp_path`].
+const TEMP: &str = "detente-cli-test";
 
 #[test]
 fn analyze_json_has_the_documented_keys_for_the_seed_case() {
@@ -131,7 +107,7 @@ fn opposed_1e10(reservation_a: f64, reservation_b: f64) -> PathBuf {
             table(1)
         )
     };
-    let path = temp_path("opposed-1e10.toml");
+    let path = temp_path(TEMP, "opposed-1e10.toml");
     let text =
         format!("name = \"opposed\"\n\n{issues}{}{}", actor("a", 9, reservation_a), actor("b", 0, reservation_b));
     std::fs::write(&path, text).unwrap();
@@ -180,7 +156,7 @@ fn an_additive_space_of_10_to_the_10_is_analysed_without_enumeration() {
 fn spaces_too_large_to_number_are_refused_with_the_reason() {
     let issues: String =
         (0..10).map(|i| format!("[[issues]]\nid = \"i{i}\"\nkind = \"integer\"\nmin = 0\nmax = 9999\n\n")).collect();
-    let path = temp_path("too-large.toml");
+    let path = temp_path(TEMP, "too-large.toml");
     let actor = "[[actors]]\nid = \"a\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { i0 = 0 }\nsalience = { i0 = 1 }\n";
     std::fs::write(&path, format!("name = \"huge\"\n\n{issues}{actor}")).unwrap();
     let o = detente(&["analyze", path.to_str().unwrap()]);
@@ -192,7 +168,7 @@ fn spaces_too_large_to_number_are_refused_with_the_reason() {
 
 #[test]
 fn bad_input_exits_2_with_a_located_message() {
-    let path = temp_path("bad.toml");
+    let path = temp_path(TEMP, "bad.toml");
     std::fs::write(
         &path,
         "name = \"bad\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n[[actors]]\nid = \"a\"\ncapability = nan\n[actors.preferences]\ntype = \"spatial\"\nposition = { x = 0.5 }\nsalience = { x = 1 }\n",
@@ -217,7 +193,7 @@ fn bad_input_exits_2_with_a_located_message() {
 fn convert_round_trips_a_genius_scenario_through_toml_and_json() {
     let original = json(&["analyze", "testdata/genius/ItexvsCypress", "--json"]);
     for ext in ["toml", "json"] {
-        let out = temp_path(&format!("itex.{ext}"));
+        let out = temp_path(TEMP, &format!("itex.{ext}"));
         let o = detente(&["convert", "testdata/genius/ItexvsCypress", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         let again = json(&["analyze", out.to_str().unwrap(), "--json"]);
@@ -229,7 +205,7 @@ fn convert_round_trips_a_genius_scenario_through_toml_and_json() {
 #[test]
 fn plot_writes_svg_and_png() {
     for ext in ["svg", "png"] {
-        let out = temp_path(&format!("laptop.{ext}"));
+        let out = temp_path(TEMP, &format!("laptop.{ext}"));
         let o = detente(&["analyze", "testdata/genius/Laptop", "--plot", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         let bytes = std::fs::read(&out).unwrap();
@@ -238,7 +214,7 @@ fn plot_writes_svg_and_png() {
             _ => assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n"),
         }
     }
-    let o = detente(&["analyze", "scenarios/riyadh-2025.toml", "--plot", temp_path("x.svg").to_str().unwrap()]);
+    let o = detente(&["analyze", "scenarios/riyadh-2025.toml", "--plot", temp_path(TEMP, "x.svg").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--actors"), "{}", stderr(&o));
 }

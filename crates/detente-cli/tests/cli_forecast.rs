@@ -3,41 +3,17 @@
 //! own numbers, independently of detente-forecast.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; the panic message says where
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
 use serde_json::Value;
+
+use common::{detente, json, repo, stderr, stdout, temp_path};
 
 const SEED: &str = "scenarios/riyadh-2025.toml";
 const MODELS: [&str; 6] = ["compromise", "median", "nash", "weighted-nash", "eu", "smp"];
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(args: &[&str]) -> Value {
-    let o = detente(args);
-    assert!(o.status.success(), "detente {args:?} failed: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("stdout is one JSON object")
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("detente-cli-forecast-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
+/// This binary's temporary folder, see [`temp_path`].
+const TEMP: &str = "detente-cli-forecast-test";
 
 /// One issue of the seed case as its TOML file writes it.
 #[derive(Debug)]
@@ -208,11 +184,11 @@ fn csv_has_a_row_per_round_actor_and_issue() {
 #[test]
 fn plots_write_valid_svg_and_png() {
     for ext in ["svg", "png"] {
-        let out = temp_path(&format!("trajectories.{ext}"));
+        let out = temp_path(TEMP, &format!("trajectories.{ext}"));
         let o = detente(&["forecast", SEED, "--plot", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains("Picture written to"));
-        let tornado = temp_path(&format!("tornado.{ext}"));
+        let tornado = temp_path(TEMP, &format!("tornado.{ext}"));
         let o = detente(&["sensitivity", SEED, "--runs", "50", "--plot", tornado.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         for path in [&out, &tornado] {
@@ -228,7 +204,7 @@ fn plots_write_valid_svg_and_png() {
             }
         }
     }
-    let o = detente(&["forecast", SEED, "--plot", temp_path("x.pdf").to_str().unwrap()]);
+    let o = detente(&["forecast", SEED, "--plot", temp_path(TEMP, "x.pdf").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("*.svg or *.png"), "{}", stderr(&o));
 }
@@ -371,7 +347,7 @@ fn scenarios_without_a_spatial_model_exit_2_naming_the_actor_or_issue() {
 /// weigh, while the tornado's low value (5 − 1.645 × 2.5) stays above 0.
 #[test]
 fn skip_failed_leaves_failed_runs_out_and_says_so() {
-    let path = temp_path("lone.toml");
+    let path = temp_path(TEMP, "lone.toml");
     std::fs::write(
         &path,
         "name = \"lone\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n\
@@ -418,10 +394,9 @@ fn skip_failed_leaves_failed_runs_out_and_says_so() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_cancels_a_sensitivity_run_with_status_130() {
-    use std::time::{Duration, Instant};
     // Two actors on one issue: 7 numbers a run, so 30 million runs fit the
     // memory limit and take far longer than the wait below.
-    let path = temp_path("two.toml");
+    let path = temp_path(TEMP, "two.toml");
     std::fs::write(
         &path,
         "name = \"two\"\n\n[[issues]]\nid = \"x\"\nkind = \"continuous\"\nmin = 0\nmax = 1\n\n\
@@ -429,28 +404,7 @@ fn ctrl_c_cancels_a_sensitivity_run_with_status_130() {
          [[actors]]\nid = \"b\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { x = 1 }\nsalience = { x = 50 }\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["sensitivity", path.to_str().unwrap(), "--runs", "30000000"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(sent.success());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("the run did not stop within a minute of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let (status, err) = common::interrupted(&["sensitivity", path.to_str().unwrap(), "--runs", "30000000"], "run");
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("cancelled after ") && err.contains(" of 30000000 runs"), "{err}");
 }

@@ -2,35 +2,16 @@
 //! binary on the GENIUS test scenarios.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; the panic message says where
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{detente, detente_env, stderr, stdout, temp_path};
 
-fn detente_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_detente"));
-    command.args(args).current_dir(repo());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().expect("the binary runs")
-}
-
-fn detente(args: &[&str]) -> Output {
-    detente_env(args, &[])
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+/// This binary's temporary folder, see [`temp_path`].
+const TEMP: &str = "detente-cli-sim-test";
 
 fn ok(args: &[&str]) -> String {
     let o = detente(args);
@@ -42,12 +23,6 @@ fn fails(args: &[&str]) -> String {
     let o = detente(args);
     assert_eq!(o.status.code(), Some(2), "detente {args:?}: {}{}", stdout(&o), stderr(&o));
     stderr(&o)
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("detente-cli-sim-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
 }
 
 fn s(p: &Path) -> &str {
@@ -70,10 +45,10 @@ fn negotiate_reports_the_ending_the_agreement_and_the_utilities() {
 
 #[test]
 fn negotiate_json_trace_and_plot_agree() {
-    let csv = temp_path("trace.csv");
-    let json_trace = temp_path("trace.json");
-    let svg = temp_path("negotiation.svg");
-    let png = temp_path("negotiation.png");
+    let csv = temp_path(TEMP, "trace.csv");
+    let json_trace = temp_path(TEMP, "trace.json");
+    let svg = temp_path(TEMP, "negotiation.svg");
+    let png = temp_path(TEMP, "negotiation.png");
     let args = ["negotiate", ITEX, "--agents", "boulware,linear+ac-next", "--rounds", "60", "--seed", "1", "--json"];
     let mut with_files = args.to_vec();
     with_files.extend(["--trace", s(&csv), "--plot", s(&svg)]);
@@ -168,7 +143,7 @@ const TOURNAMENT: [&str; 11] = [
 
 #[test]
 fn a_tournament_writes_its_records_and_leaderboard() {
-    let dir = temp_path("whole");
+    let dir = temp_path(TEMP, "whole");
     let mut args = TOURNAMENT.to_vec();
     args.extend(["--out", s(&dir)]);
     let out = ok(&args);
@@ -242,11 +217,11 @@ fn a_tournament_writes_its_records_and_leaderboard() {
 
 #[test]
 fn merged_shards_write_the_files_of_the_unsharded_run() {
-    let whole = temp_path("unsharded");
+    let whole = temp_path(TEMP, "unsharded");
     let mut args = TOURNAMENT.to_vec();
     args.extend(["--out", s(&whole)]);
     ok(&args);
-    let shards: Vec<PathBuf> = (0..3).map(|k| temp_path(&format!("shard{k}"))).collect();
+    let shards: Vec<PathBuf> = (0..3).map(|k| temp_path(TEMP, &format!("shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         let shard = format!("{k}/3");
         let mut args = TOURNAMENT.to_vec();
@@ -256,7 +231,7 @@ fn merged_shards_write_the_files_of_the_unsharded_run() {
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains(&format!("shard {shard}: 24 of 72 negotiations")), "{}", stdout(&o));
     }
-    let merged = temp_path("merged");
+    let merged = temp_path(TEMP, "merged");
     let out = ok(&["merge", s(&shards[2]), s(&shards[0]), s(&shards[1]), "--out", s(&merged)]);
     assert!(out.contains("Tournament: 72 negotiations"), "{out}");
     assert_eq!(files_of(&merged), files_of(&whole));
@@ -266,7 +241,7 @@ fn merged_shards_write_the_files_of_the_unsharded_run() {
     let err = fails(&["merge", s(&shards[0]), s(&shards[1]), s(&shards[1]), s(&shards[2])]);
     assert!(err.contains("both hold shard 1/3"), "{err}");
     // Another seed: another tournament.
-    let stranger = temp_path("stranger");
+    let stranger = temp_path(TEMP, "stranger");
     let mut args = TOURNAMENT.to_vec();
     args[10] = "10";
     args.extend(["--shard", "1/3", "--out", s(&stranger)]);
@@ -274,13 +249,13 @@ fn merged_shards_write_the_files_of_the_unsharded_run() {
     let err = fails(&["merge", s(&shards[0]), s(&stranger), s(&shards[2])]);
     assert!(err.contains(&format!("{} holds a shard of another tournament", stranger.display())), "{err}");
     // A split into another number of shards.
-    let quarter = temp_path("quarter");
+    let quarter = temp_path(TEMP, "quarter");
     let mut args = TOURNAMENT.to_vec();
     args.extend(["--shard", "1/4", "--out", s(&quarter)]);
     ok(&args);
     let err = fails(&["merge", s(&shards[0]), s(&quarter)]);
     assert!(err.contains("holds shard 1/4, of a split into 4 shards"), "{err}");
-    let err = fails(&["merge", s(&temp_path("nothing-here"))]);
+    let err = fails(&["merge", s(&temp_path(TEMP, "nothing-here"))]);
     assert!(err.contains("not a finished tournament folder"), "{err}");
 }
 
@@ -333,32 +308,10 @@ fn many_parties_negotiate_in_rotations() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_cancels_a_tournament_with_status_130() {
-    use std::time::{Duration, Instant};
-    let dir = temp_path("cancelled");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["tournament", LAPTOP, ITEX, "--agents", "boulware,conceder,linear", "--reps", "10000000"])
-        .args(["--out", s(&dir)])
-        .current_dir(repo())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(sent.success());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("the tournament did not stop within a minute of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let dir = temp_path(TEMP, "cancelled");
+    let args =
+        ["tournament", LAPTOP, ITEX, "--agents", "boulware,conceder,linear", "--reps", "10000000", "--out", s(&dir)];
+    let (status, err) = common::interrupted(&args, "tournament");
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("cancelled after ") && err.contains(" of 120000000 negotiations"), "{err}");
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("tournament.json")).unwrap()).unwrap();

@@ -1,31 +1,12 @@
 //! Properties of the closed-form baselines that the theory guarantees, and
 //! worked examples of the Nash bargaining solution.
 
-use detente_forecast::input::Spreads;
-use detente_forecast::{Forecast, ForecastActor, ForecastError, ForecastOptions, Input, Model, Scale, Stop, forecast};
+mod common;
+
+use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Stop, forecast};
 use proptest::prelude::*;
 
-/// Per actor: capability, then per issue (position, salience).
-type Actor = (f64, Vec<(f64, f64)>);
-
-fn input(actors: &[Actor]) -> Input {
-    let n_issues = actors.first().map_or(0, |a| a.1.len());
-    let issues = (0..n_issues)
-        .map(|k| Scale { id: format!("k{k}"), name: format!("k{k}"), min: 0.0, max: 1.0, options: None, unit: None })
-        .collect();
-    let actors = actors
-        .iter()
-        .enumerate()
-        .map(|(a, (c, per_issue))| ForecastActor {
-            id: format!("a{a}"),
-            capability: *c,
-            position: per_issue.iter().map(|p| p.0).collect(),
-            salience: per_issue.iter().map(|p| p.1).collect(),
-            spread: Spreads::default(),
-        })
-        .collect();
-    Input { issues, actors }
-}
+use common::tuples::{Actor, input};
 
 const MODELS: [Model; 4] =
     [Model::Compromise, Model::Median, Model::Nash { weighted: false }, Model::Nash { weighted: true }];

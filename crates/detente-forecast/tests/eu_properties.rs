@@ -3,32 +3,13 @@
 //! ever move towards each other, a lone actor has nobody to move towards, and
 //! issues are played independently.
 
+mod common;
+
 use detente_forecast::eu::{self, EuParams, play_issue};
-use detente_forecast::input::Spreads;
-use detente_forecast::{Forecast, ForecastActor, ForecastOptions, Input, Scale, Stop};
+use detente_forecast::{Forecast, ForecastOptions, Input, Stop};
 use proptest::prelude::*;
 
-/// Per actor: capability, then per issue (position, salience).
-type Actor = (f64, Vec<(f64, f64)>);
-
-fn input(actors: &[Actor]) -> Input {
-    let n_issues = actors.first().map_or(0, |a| a.1.len());
-    let issues = (0..n_issues)
-        .map(|k| Scale { id: format!("k{k}"), name: format!("k{k}"), min: 0.0, max: 1.0, options: None, unit: None })
-        .collect();
-    let actors = actors
-        .iter()
-        .enumerate()
-        .map(|(a, (c, per_issue))| ForecastActor {
-            id: format!("a{a}"),
-            capability: *c,
-            position: per_issue.iter().map(|p| p.0).collect(),
-            salience: per_issue.iter().map(|p| p.1).collect(),
-            spread: Spreads::default(),
-        })
-        .collect();
-    Input { issues, actors }
-}
+use common::tuples::{Actor, input};
 
 fn actors(n_issues: usize) -> impl Strategy<Value = Vec<Actor>> {
     prop::collection::vec((0.1..5.0f64, prop::collection::vec((0.0..=1.0f64, 0.05..=1.0f64), n_issues)), 1..9)

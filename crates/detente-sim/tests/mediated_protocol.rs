@@ -1,6 +1,8 @@
 //! The single-negotiation-text protocol: the mediator's proposals, the
 //! votes, the text, walk-aways, reservation values and seeds.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use detente_core::{Scenario, WeightPolicy};
@@ -22,51 +24,11 @@ use detente_sim::{
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-/// x ∈ {a..e}, y ∈ {p, q, r}: outcome `3·x + y`. A wants (a, p), B (e, r),
-/// C (c, q); utilities are dyadic fractions.
-const TINY: &str = r#"
-name = "tiny"
-[[issues]]
-id = "x"
-kind = "discrete"
-ordered = true
-options = ["a", "b", "c", "d", "e"]
-[[issues]]
-id = "y"
-kind = "discrete"
-ordered = true
-options = ["p", "q", "r"]
-
-[[actors]]
-id = "A"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 1.0, b = 0.75, c = 0.5, d = 0.25, e = 0.0 } }
-y = { utilities = { p = 1.0, q = 0.5, r = 0.0 } }
-
-[[actors]]
-id = "B"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.25, c = 0.5, d = 0.75, e = 1.0 } }
-y = { utilities = { p = 0.0, q = 0.5, r = 1.0 } }
-
-[[actors]]
-id = "C"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.5, c = 1.0, d = 0.5, e = 0.0 } }
-y = { utilities = { p = 0.5, q = 1.0, r = 0.5 } }
-"#;
-
+/// The tiny scenario of `common` with no reservation values or discounts:
+/// x ∈ {a..e}, y ∈ {p, q, r}, outcome `3·x + y`; A wants (a, p), B (e, r),
+/// C (c, q).
 fn tiny_scenario() -> Scenario {
-    load_toml("tiny.toml", TINY, WeightPolicy::Refuse).expect("the tiny scenario loads").0
+    common::tiny_scenario(&["", "", ""])
 }
 
 fn tiny() -> Arena {

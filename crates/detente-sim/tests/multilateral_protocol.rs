@@ -1,11 +1,12 @@
 //! The stacked-alternating-offers protocol, move by move, with scripted
 //! negotiators whose every action the test chooses.
 
+mod common;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::scenario_toml::load_toml;
+use detente_core::Scenario;
 use detente_sim::protocol::multilateral;
 use detente_sim::protocol::sao::relative_time;
 use detente_sim::trace::Action;
@@ -14,54 +15,10 @@ use detente_sim::{
 };
 use rand_chacha::ChaCha8Rng;
 
-/// Two issues, x (5 options) and y (3): outcome `3·x + y`. Utilities are
-/// dyadic fractions, exact in floating point.
-const TINY: &str = r#"
-name = "tiny"
-[[issues]]
-id = "x"
-kind = "discrete"
-ordered = true
-options = ["a", "b", "c", "d", "e"]
-[[issues]]
-id = "y"
-kind = "discrete"
-ordered = true
-options = ["p", "q", "r"]
-
-[[actors]]
-id = "A"
-reservation = 0.25
-discount = 0.5
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 1.0, b = 0.75, c = 0.5, d = 0.25, e = 0.0 } }
-y = { utilities = { p = 1.0, q = 0.5, r = 0.0 } }
-
-[[actors]]
-id = "B"
-reservation = 0.125
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.25, c = 0.5, d = 0.75, e = 1.0 } }
-y = { utilities = { p = 0.0, q = 0.5, r = 1.0 } }
-
-[[actors]]
-id = "C"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.5, c = 1.0, d = 0.5, e = 0.0 } }
-y = { utilities = { p = 0.5, q = 1.0, r = 0.5 } }
-"#;
-
+/// The tiny scenario of `common`: A (reservation 0.25, discount 0.5), B
+/// (reservation 0.125) and C.
 fn tiny() -> Scenario {
-    load_toml("tiny.toml", TINY, WeightPolicy::Refuse).expect("the tiny scenario loads").0
+    common::tiny_scenario(&common::TINY_TERMS)
 }
 
 fn arena() -> Arena {

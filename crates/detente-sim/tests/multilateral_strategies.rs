@@ -2,6 +2,8 @@
 //! traces on a tiny scenario, and properties on the bundled 4- and 5-party
 //! scenarios.
 
+mod common;
+
 use detente_core::{Scenario, WeightPolicy};
 use detente_formats::scenario_toml::load_toml;
 use detente_sim::protocol::multilateral;
@@ -15,58 +17,14 @@ use detente_sim::strategies::tit_for_tat::NaiveTitForTat;
 use detente_sim::trace::Action;
 use detente_sim::{Arena, Deadline, Ending, Negotiator, OutcomeId};
 
-/// The scenario of `multilateral_protocol.rs`: x ∈ {a..e}, y ∈ {p, q, r},
-/// outcome `3·x + y`; A wants (a, p), B (e, r), C (c, q).
-const TINY: &str = r#"
-name = "tiny"
-[[issues]]
-id = "x"
-kind = "discrete"
-ordered = true
-options = ["a", "b", "c", "d", "e"]
-[[issues]]
-id = "y"
-kind = "discrete"
-ordered = true
-options = ["p", "q", "r"]
-
-[[actors]]
-id = "A"
-reservation = 0.25
-discount = 0.5
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 1.0, b = 0.75, c = 0.5, d = 0.25, e = 0.0 } }
-y = { utilities = { p = 1.0, q = 0.5, r = 0.0 } }
-
-[[actors]]
-id = "B"
-reservation = 0.125
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.25, c = 0.5, d = 0.75, e = 1.0 } }
-y = { utilities = { p = 0.0, q = 0.5, r = 1.0 } }
-
-[[actors]]
-id = "C"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.5, c = 1.0, d = 0.5, e = 0.0 } }
-y = { utilities = { p = 0.5, q = 1.0, r = 0.5 } }
-"#;
-
 fn load(name: &str, text: &str) -> Scenario {
     load_toml(name, text, WeightPolicy::Normalise).expect("scenario loads").0
 }
 
+/// The scenario of `multilateral_protocol.rs`: x ∈ {a..e}, y ∈ {p, q, r},
+/// outcome `3·x + y`; A wants (a, p), B (e, r), C (c, q).
 fn tiny() -> Arena {
-    Arena::new(&load("tiny.toml", TINY), &[0, 1, 2]).expect("arena")
+    Arena::new(&load("tiny.toml", &common::tiny_toml(&common::TINY_TERMS)), &[0, 1, 2]).expect("arena")
 }
 
 fn climate() -> Arena {

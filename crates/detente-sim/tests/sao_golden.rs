@@ -17,26 +17,12 @@
 
 #![allow(clippy::unwrap_used, reason = "in a test, a panic is the failure, and unwrap's message shows the error")]
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
 use detente_sim::trace::Action::{self, Accept, Offer, Reject};
 use detente_sim::{Arena, Deadline, Ending, NegotiationResult, Negotiator, OutcomeId, Protocol, negotiate, strategies};
 
-fn genius(name: &str) -> Scenario {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(name);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let files: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect();
-    let inputs: Vec<InputFile<'_>> = files.iter().map(|(name, text)| InputFile { name, text }).collect();
-    load_genius(&inputs, WeightPolicy::Normalise).unwrap().0
-}
+use common::genius;
 
 fn run(arena: &Arena, a: &str, b: &str, rounds: u32, seed: u64) -> NegotiationResult {
     let mut negotiators: Vec<Box<dyn Negotiator>> = vec![strategies::build(a).unwrap(), strategies::build(b).unwrap()];

@@ -4,11 +4,10 @@
 
 #![allow(clippy::unwrap_used, reason = "in a test, a panic is the failure, and unwrap's message shows the error")]
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
 use detente_sim::acceptance::{Condition, WithAcceptance};
 use detente_sim::trace::Action;
 use detente_sim::{
@@ -22,18 +21,7 @@ use rand_chacha::ChaCha8Rng;
 /// best is 18 (the seller's 0.815), the seller's best 12 (the buyer's
 /// 0.7256). Discount factor 0.4244 for both.
 fn laptop() -> Arena {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius/Laptop");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let files: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect();
-    let inputs: Vec<InputFile<'_>> = files.iter().map(|(name, text)| InputFile { name, text }).collect();
-    let scenario: Scenario = load_genius(&inputs, WeightPolicy::Normalise).unwrap().0;
-    Arena::new(&scenario, &[0, 1]).unwrap()
+    Arena::new(&common::genius("Laptop"), &[0, 1]).unwrap()
 }
 
 /// A negotiator that plays a script: `offers[k]` at its k-th proposal (the

@@ -21,10 +21,9 @@
 //!
 //! Party 0 opens; `swap` means the second profile of the folder opens.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
+use detente_core::Scenario;
 use detente_sim::protocol::sao;
 use detente_sim::strategies::TimeBased;
 use detente_sim::strategies::aspiration::Aspiration;
@@ -33,18 +32,9 @@ use detente_sim::strategies::tit_for_tat::NaiveTitForTat;
 use detente_sim::trace::Action;
 use detente_sim::{Arena, Deadline, Ending, Negotiator};
 
+/// The GENIUS test scenario, without discount factors.
 fn genius(name: &str) -> Scenario {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(name);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the folder lists")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let files: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("reads"))).collect();
-    let inputs: Vec<InputFile<'_>> = files.iter().map(|(name, text)| InputFile { name, text }).collect();
-    let mut scenario = load_genius(&inputs, WeightPolicy::Normalise).expect("loads").0;
+    let mut scenario = common::genius(name);
     for actor in &mut scenario.actors {
         actor.discount = None;
     }

@@ -1,6 +1,8 @@
 //! Each shipped strategy's rules, checked call by call and in short
 //! scripted negotiations.
 
+mod common;
+
 use std::collections::HashSet;
 
 use detente_core::{Scenario, WeightPolicy};
@@ -17,47 +19,18 @@ use detente_sim::{
 };
 use rand_chacha::ChaCha8Rng;
 
-/// x ∈ {a..e}, y ∈ {p, q, r}: outcome `3·x + y`. A (reservation 0.25)
-/// wants (a, p), B (e, r); dyadic utilities.
-const TINY: &str = r#"
-name = "tiny"
-[[issues]]
-id = "x"
-kind = "discrete"
-ordered = true
-options = ["a", "b", "c", "d", "e"]
-[[issues]]
-id = "y"
-kind = "discrete"
-ordered = true
-options = ["p", "q", "r"]
-
-[[actors]]
-id = "A"
-reservation = 0.25
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 1.0, b = 0.75, c = 0.5, d = 0.25, e = 0.0 } }
-y = { utilities = { p = 1.0, q = 0.5, r = 0.0 } }
-
-[[actors]]
-id = "B"
-[actors.preferences]
-type = "linear-additive"
-weights = { x = 0.5, y = 0.5 }
-[actors.preferences.evaluations]
-x = { utilities = { a = 0.0, b = 0.25, c = 0.5, d = 0.75, e = 1.0 } }
-y = { utilities = { p = 0.0, q = 0.5, r = 1.0 } }
-"#;
-
 fn scenario(text: &str) -> Scenario {
     load_toml("test.toml", text, WeightPolicy::Refuse).expect("scenario loads").0
 }
 
+/// The tiny scenario of `common` with its first two actors only: A
+/// (reservation 0.25) wants (a, p), B (e, r).
+fn tiny_scenario() -> Scenario {
+    scenario(&common::tiny_toml(&["reservation = 0.25\n", ""]))
+}
+
 fn tiny() -> Arena {
-    Arena::new(&scenario(TINY), &[0, 1]).expect("arena")
+    Arena::new(&tiny_scenario(), &[0, 1]).expect("arena")
 }
 
 fn at(step: u32, time: f64) -> State {
@@ -237,7 +210,7 @@ fn micro_concedes_only_after_new_offers() {
 
 #[test]
 fn micro_walks_away_with_nothing_rational() {
-    let mut s = scenario(TINY);
+    let mut s = tiny_scenario();
     s.actors[0].reservation = 2.0;
     let arena = Arena::new(&s, &[0, 1]).expect("arena");
     let session = Session::new(&arena, 0, 10);
@@ -294,7 +267,7 @@ fn hardheaded_concession_curve() {
         last = p;
     }
     // With a discount factor below 0.9 it concedes at the discount's step point.
-    let mut s = scenario(TINY);
+    let mut s = tiny_scenario();
     s.actors[0].discount = Some(0.5);
     let discounted = Arena::new(&s, &[0, 1]).expect("arena");
     let me = &discounted.parties[0];

@@ -2,12 +2,11 @@
 //! however they are sharded; merging shards checks that they belong
 //! together.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
 use detente_sim::tournament::{
     Entrant, MergeError, Shard, Tournament, TournamentConfig, TournamentError, TournamentResult, TournamentScenario,
     leaderboard, merge, negotiation_seed,
@@ -16,19 +15,7 @@ use detente_sim::{Deadline, Negotiator, OutcomeId, Proposal, Response, Session, 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-fn genius(name: &str) -> Scenario {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(name);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the test scenario's folder")
-        .map(|e| e.expect("a folder entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let texts: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("a scenario file"))).collect();
-    let inputs: Vec<InputFile<'_>> = texts.iter().map(|(name, text)| InputFile { name, text }).collect();
-    load_genius(&inputs, WeightPolicy::Normalise).expect("a valid scenario").0
-}
+use common::genius;
 
 /// Offers random outcomes at least as good as a random threshold: the
 /// results depend on every seed.

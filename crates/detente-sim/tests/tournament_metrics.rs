@@ -1,26 +1,12 @@
 //! The tournament measures on Laptop, against values computed by hand from
 //! the GENIUS files (weights normalised by their sum, 1.000051804171754).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
 use detente_sim::metrics::{EndingKind, Reference, measure};
 use detente_sim::{Arena, Ending, NegotiationResult, OutcomeId};
 
-fn genius(name: &str) -> Scenario {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(name);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the test scenario's folder")
-        .map(|e| e.expect("a folder entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let texts: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("a scenario file"))).collect();
-    let inputs: Vec<InputFile<'_>> = texts.iter().map(|(name, text)| InputFile { name, text }).collect();
-    load_genius(&inputs, WeightPolicy::Normalise).expect("a valid scenario").0
-}
+use common::genius;
 
 /// Laptop's Pareto frontier, (buyer, seller): HP/60 Gb/19'', HP/80 Gb/19'',
 /// Macintosh/60 Gb/19'', Macintosh/80 Gb/19''.
