@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -205,6 +206,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(assets::serve)
         .layer(DefaultBodyLimit::max(body_limit))
+        // gzip for clients that ask (browsers do): the dashboard's script
+        // and large analyses (frontiers, samples) shrink several times over.
+        .layer(CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd())
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             ApiError::internal("the request stopped on an internal error; see the server's log").into_response()
         }))
