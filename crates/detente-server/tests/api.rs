@@ -1,10 +1,12 @@
-//! The API through `router(state).oneshot(…)` on a fresh SQLite file per test:
-//! scenarios and versions, analyses (the seed case's ZOPAs), the cached GET,
-//! forecasts, jobs run, cancelled and refused, tokens, limits and errors, and
-//! the OpenAPI document.
+//! The API through `router(state).oneshot(…)` on a fresh database per test
+//! (an SQLite file, or a PostgreSQL schema of its own when
+//! `DETENTE_TEST_POSTGRES_URL` is set: see `common`): scenarios and versions,
+//! analyses (the seed case's ZOPAs), the cached GET, forecasts, jobs run,
+//! cancelled and refused, tokens, limits and errors, and the OpenAPI document.
+
+mod common;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -14,46 +16,25 @@ use detente_server::{AppState, Settings, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use common::TestDb;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A temporary folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "detente-api-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 struct App {
     router: Router,
     state: AppState,
     token: String,
-    _dir: TempDir,
+    /// Last, so that it is removed after the app's handles on it.
+    db: TestDb,
 }
 
 async fn app_with(settings: Settings) -> App {
-    let dir = TempDir::new();
-    let url = dir.0.join("detente.db").display().to_string();
-    let state = AppState::connect_with(&url, settings).await.expect("connect");
+    let db = TestDb::new().await;
+    let state = AppState::connect_with(&db.url(), settings).await.expect("connect");
     let token = state.store().create_token().await.expect("token");
-    App { router: router(state.clone()), state, token, _dir: dir }
+    App { router: router(state.clone()), state, token, db }
 }
 
 async fn app() -> App {
@@ -652,7 +633,10 @@ async fn writes_need_a_valid_token_and_reads_are_open_on_loopback() {
     let (status, health) = closed.raw("GET", "/api/health", None, None).await;
     assert_eq!(
         (status, health),
-        (StatusCode::OK, json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": "sqlite"}))
+        (
+            StatusCode::OK,
+            json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": closed.db.database()})
+        )
     );
 }
 
