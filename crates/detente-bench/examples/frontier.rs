@@ -15,14 +15,29 @@
 //! An example rather than a binary so that `cargo run` in the workspace root
 //! still means `detente`.
 
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use detente_bench::load_genius_folder;
-use detente_core::analysis::Point;
-use detente_core::{AnalysisOptions, IssueValue, Method, OutcomeSpace, Scenario, analyze, issue_value};
-use serde_json::{Value, json};
+use detente_core::{AnalysisOptions, Method, OutcomeSpace, analyze};
+use detente_report::analysis::{PointJson, Points};
+use serde::Serialize;
+
+/// What the comparison reads, written as it is serialised (through
+/// `detente-report`'s streaming views, as `analyze --json` is): a frontier
+/// of a million points never exists as a JSON tree in memory.
+#[derive(Serialize)]
+struct Report<'a> {
+    actors: Vec<&'a str>,
+    n_outcomes: f64,
+    method: &'static str,
+    exact: bool,
+    analysis_s: f64,
+    pareto: Points<'a>,
+    nash: Option<PointJson<'a>>,
+}
 
 fn main() -> ExitCode {
     let Some(dir) = std::env::args().nth(1) else {
@@ -30,10 +45,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match run(Path::new(&dir)) {
-        Ok(value) => {
-            println!("{value}");
-            ExitCode::SUCCESS
-        }
+        Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -41,7 +53,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(dir: &Path) -> Result<Value, String> {
+fn run(dir: &Path) -> Result<(), String> {
     let scenario = load_genius_folder(dir)?;
     let actors: Vec<usize> = (0..scenario.n_actors()).collect();
     let options = AnalysisOptions { actors: Some(actors.clone()), ..AnalysisOptions::default() };
@@ -53,38 +65,17 @@ fn run(dir: &Path) -> Result<Value, String> {
         Method::Additive => ("additive_frontier", true),
         Method::BranchAndBound { exact, .. } => ("constraint_frontier", exact),
     };
-    let (frontier, nash) = (analysis.frontier, analysis.solutions.nash);
     let analysis_s = start.elapsed().as_secs_f64();
-    Ok(json!({
-        "actors": actors.iter().map(|&a| &scenario.actors[a].name).collect::<Vec<_>>(),
-        "n_outcomes": n_outcomes,
-        "method": method,
-        "exact": exact,
-        "analysis_s": analysis_s,
-        "pareto": frontier.iter().map(|p| point_json(&scenario, p)).collect::<Vec<_>>(),
-        "nash": nash.map(|s| {
-            let mut value = point_json(&scenario, &s.point);
-            value["score"] = json!(s.score);
-            value["ties"] = json!(s.ties.iter().map(|t| point_json(&scenario, t)).collect::<Vec<_>>());
-            value
-        }),
-    }))
-}
-
-/// A point as `analyze --json` writes it: issue id to value, and utilities.
-fn point_json(scenario: &Scenario, point: &Point) -> Value {
-    let outcome: serde_json::Map<String, Value> = scenario
-        .issues
-        .iter()
-        .zip(&point.outcome)
-        .map(|(issue, &level)| {
-            let value = match issue_value(issue, level) {
-                IssueValue::Option(name) => json!(name),
-                IssueValue::Integer(i) => json!(i),
-                IssueValue::Real(x) => json!(x),
-            };
-            (issue.id.clone(), value)
-        })
-        .collect();
-    json!({ "outcome": outcome, "utilities": point.utilities })
+    let report = Report {
+        actors: actors.iter().map(|&a| scenario.actors[a].name.as_str()).collect(),
+        n_outcomes,
+        method,
+        exact,
+        analysis_s,
+        pareto: Points::new(&scenario, &analysis.frontier),
+        nash: analysis.solutions.nash.as_ref().map(|s| PointJson::solution(&scenario, s)),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer(&mut out, &report).map_err(|e| format!("cannot write the JSON: {e}"))?;
+    writeln!(out).and_then(|()| out.flush()).map_err(|e| format!("cannot write the JSON: {e}"))
 }

@@ -47,10 +47,18 @@ impl Serialize for ValueJson {
 
 /// `{ "outcome": { issue id: value, … }, "utilities": [...] }`, plus a
 /// solution's score and ties.
-struct PointJson<'a> {
+#[derive(Debug)]
+pub struct PointJson<'a> {
     scenario: &'a Scenario,
     point: &'a Point,
     solution: Option<&'a Solution>,
+}
+
+impl<'a> PointJson<'a> {
+    /// A solution as `analyze --json` writes it: its point, score and ties.
+    pub fn solution(scenario: &'a Scenario, solution: &'a Solution) -> Self {
+        PointJson { scenario, point: &solution.point, solution: Some(solution) }
+    }
 }
 
 impl Serialize for PointJson<'_> {
@@ -86,9 +94,17 @@ impl Serialize for OutcomeJson<'_> {
 
 /// A list of points, written one at a time: a frontier of a million points
 /// never exists as a JSON tree in memory.
-struct Points<'a> {
+#[derive(Debug)]
+pub struct Points<'a> {
     scenario: &'a Scenario,
     points: &'a [Point],
+}
+
+impl<'a> Points<'a> {
+    /// `points` (a frontier) as `analyze --json` writes them.
+    pub fn new(scenario: &'a Scenario, points: &'a [Point]) -> Self {
+        Points { scenario, points }
+    }
 }
 
 impl Serialize for Points<'_> {
