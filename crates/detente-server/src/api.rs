@@ -937,6 +937,12 @@ async fn negotiation_job(state: &AppState, request: &JobRequest) -> ApiResult<Pr
 }
 
 async fn tournament_job(state: &AppState, request: &JobRequest) -> ApiResult<PreparedJob> {
+    tournament_job_at(state, request, None).await
+}
+
+/// A tournament job on the scenarios' latest versions, or (a resumed job)
+/// on `versions`, one per scenario.
+async fn tournament_job_at(state: &AppState, request: &JobRequest, versions: Option<&[i64]>) -> ApiResult<PreparedJob> {
     only(request, &["scenario_ids", "agents", "protocol", "rounds", "seed", "repetitions", "roles", "self_play"])?;
     let ids = required(&request.scenario_ids, "scenario_ids", "tournament")?;
     if ids.is_empty() {
@@ -966,7 +972,8 @@ async fn tournament_job(state: &AppState, request: &JobRequest) -> ApiResult<Pre
     let self_play = request.self_play.unwrap_or(false);
     let mut loaded = Vec::with_capacity(ids.len());
     for (k, id) in ids.iter().enumerate() {
-        let p = prepared(state, id, None).await.map_err(|e| {
+        let version = versions.and_then(|v| v.get(k).copied());
+        let p = prepared(state, id, version).await.map_err(|e| {
             let message = e.message.clone();
             ApiError { field: Some(format!("scenario_ids[{k}]")), message, ..e }
         })?;
@@ -987,6 +994,47 @@ async fn tournament_job(state: &AppState, request: &JobRequest) -> ApiResult<Pre
         total: total as i64,
     };
     Ok((new, refs, Work::Tournament { tournament, summary }))
+}
+
+/// The work of a job a previous run of the server left unfinished, rebuilt
+/// from its stored request (the scenario versions it resolved to included)
+/// through the same checks as `POST /api/jobs`; refused if the scenario or
+/// version is gone, or if the request no longer prepares the same job.
+pub(crate) async fn rebuild_job(state: &AppState, job: &JobRecord) -> ApiResult<(Vec<ScenarioRef>, Work)> {
+    let unreadable = |e: serde_json::Error| ApiError::internal(format!("its stored request is unreadable: {e}"));
+    let stored: Value = serde_json::from_str(&job.params).map_err(unreadable)?;
+    let (new, refs, work) = match job.kind.as_str() {
+        "sensitivity" | "forecast" | "negotiation" => {
+            let request: JobRequest = serde_json::from_value(stored.clone()).map_err(unreadable)?;
+            if request.kind != job.kind {
+                return Err(ApiError::internal(format!("its stored request is a {} job's", request.kind)));
+            }
+            match job.kind.as_str() {
+                "sensitivity" => sensitivity_job(state, &request).await?,
+                "forecast" => forecast_job(state, &request).await?,
+                _ => negotiation_job(state, &request).await?,
+            }
+        }
+        "tournament" => {
+            let t = &stored["tournament"];
+            let scenarios = t["scenarios"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let ids: Vec<Value> = scenarios.iter().map(|s| s["id"].clone()).collect();
+            let versions: Vec<i64> = scenarios.iter().filter_map(|s| s["version"].as_i64()).collect();
+            let request = json!({
+                "kind": "tournament", "scenario_ids": ids, "agents": t["agents"], "protocol": t["protocol"],
+                "rounds": t["rounds"], "seed": t["seed"], "repetitions": t["repetitions"], "roles": t["roles"],
+                "self_play": t["self_play"],
+            });
+            let request: JobRequest = serde_json::from_value(request).map_err(unreadable)?;
+            tournament_job_at(state, &request, Some(&versions)).await?
+        }
+        other => return Err(ApiError::internal(format!("this server has no `{other}` jobs"))),
+    };
+    let rebuilt: Value = serde_json::from_str(&new.params).map_err(unreadable)?;
+    if rebuilt != stored {
+        return Err(ApiError::internal("its stored request no longer prepares the same job"));
+    }
+    Ok((refs, work))
 }
 
 #[allow(clippy::too_many_arguments)]

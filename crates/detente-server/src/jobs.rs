@@ -117,6 +117,19 @@ impl Jobs {
             return Ok(Err(Busy { pending }));
         }
         let record = store.create_job(&new).await?;
+        self.spawn(store, &record, scenarios, work);
+        Ok(Ok(record))
+    }
+
+    /// Runs again, from the start, a job a previous run of the server left
+    /// unfinished and [`Store::requeue_interrupted_jobs`] queued again, with
+    /// its work rebuilt from the stored request. Not bounded by
+    /// `max_pending`: the job was accepted before.
+    pub fn resume(&self, store: &Store, record: &JobRecord, scenarios: Vec<ScenarioRef>, work: Work) {
+        self.spawn(store, record, scenarios, work);
+    }
+
+    fn spawn(&self, store: &Store, record: &JobRecord, scenarios: Vec<ScenarioRef>, work: Work) {
         let handle =
             Arc::new(Handle { scenario_ids: scenarios.iter().map(|s| s.id.clone()).collect(), ..Handle::default() });
         self.handles().insert(record.id.clone(), Arc::clone(&handle));
@@ -125,7 +138,6 @@ impl Jobs {
             jobs.run(&store, &id, &kind, scenarios, work, &handle).await;
             jobs.handles().remove(&id);
         });
-        Ok(Ok(record))
     }
 
     async fn run(

@@ -100,15 +100,14 @@ impl AppState {
         AppState::connect_with(database_url, Settings::default()).await
     }
 
-    /// Opens the database, marks the jobs a previous run left unfinished as
-    /// failed ("interrupted by a restart"), and stores the bundled scenarios
-    /// if this database never had them.
+    /// Opens the database, stores the bundled scenarios if this database
+    /// never had them, and runs again, from the start, the jobs a previous
+    /// run left queued or running (a job whose work cannot be rebuilt, its
+    /// scenario deleted say, is marked failed, "interrupted by a restart
+    /// and cannot be resumed: …").
     pub async fn connect_with(database_url: &str, settings: Settings) -> anyhow::Result<AppState> {
         let store = Store::connect(database_url).await?;
-        let interrupted = store.fail_interrupted_jobs().await?;
-        if interrupted > 0 {
-            tracing::warn!(jobs = interrupted, "marked jobs left unfinished by the last run as failed");
-        }
+        let interrupted = store.requeue_interrupted_jobs().await?;
         if settings.seed_bundled {
             let bundled = scenarios::bundled().map_err(|e| anyhow::anyhow!(e.message))?;
             let stored = store.seed_once(&bundled).await?;
@@ -120,7 +119,37 @@ impl AppState {
         let compute = Semaphore::new(settings.compute_slots.max(1));
         let analysis_cache = Default::default();
         let analysis_generation = Default::default();
-        Ok(AppState(Arc::new(Inner { store, jobs, settings, compute, analysis_cache, analysis_generation })))
+        let state = AppState(Arc::new(Inner { store, jobs, settings, compute, analysis_cache, analysis_generation }));
+        state.resume_jobs(interrupted).await?;
+        Ok(state)
+    }
+
+    /// Rebuilds and resubmits the requeued jobs, or fails those that cannot be rebuilt.
+    async fn resume_jobs(&self, interrupted: Vec<store::JobRecord>) -> anyhow::Result<()> {
+        let (mut resumed, mut failed) = (0_usize, 0_usize);
+        for job in interrupted {
+            match api::rebuild_job(self, &job).await {
+                Ok((refs, work)) => {
+                    self.0.jobs.resume(&self.0.store, &job, refs, work);
+                    tracing::info!(job = job.id, kind = job.kind, "job resumed from the start after a restart");
+                    resumed += 1;
+                }
+                Err(e) => {
+                    let error = format!("{} and cannot be resumed: {}", store::INTERRUPTED, e.message);
+                    tracing::warn!(job = job.id, kind = job.kind, error, "cannot resume the job");
+                    self.0.store.finish_job(&job.id, &store::JobEnd::Failed(error), None).await?;
+                    failed += 1;
+                }
+            }
+        }
+        if resumed + failed > 0 {
+            tracing::info!(
+                resumed,
+                failed,
+                "jobs left unfinished by the last run: resumed, or failed when they cannot be rebuilt"
+            );
+        }
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -177,7 +206,7 @@ impl AppState {
     pub async fn shutdown(&self, timeout: Duration) {
         self.0.jobs.cancel_all();
         if !self.0.jobs.wait_idle(timeout).await {
-            tracing::warn!("some jobs did not stop in time; the next start marks them failed");
+            tracing::warn!("some jobs did not stop in time; the next start runs them again");
         }
         self.0.store.close().await;
     }

@@ -169,7 +169,8 @@ impl JobStatus {
     }
 }
 
-/// The error of the jobs that a restart finds unfinished.
+/// How the error of a job that a restart finds unfinished and cannot run
+/// again begins; the reason follows.
 pub const INTERRUPTED: &str = "interrupted by a restart";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -744,19 +745,30 @@ impl Store {
         Ok(true)
     }
 
-    /// Marks the jobs a previous run of the server left queued or running as
-    /// failed ([`INTERRUPTED`]); returns how many. Call once, on start.
-    pub async fn fail_interrupted_jobs(&self) -> Result<u64> {
+    /// Puts the jobs a previous run of the server left queued or running
+    /// back in the queue, from the start (progress 0, no error), and returns
+    /// them, oldest first, for the pool to run again. Call once, on start,
+    /// before any job is submitted: one server per database.
+    pub async fn requeue_interrupted_jobs(&self) -> Result<Vec<JobRecord>> {
+        let now = now_micros();
         let _guard = self.write_lock().await;
-        let done = sqlx::query("UPDATE jobs SET status = $1, error = $2, updated_at = $3 WHERE status IN ($4, $5)")
-            .bind(JobStatus::Failed.as_str())
-            .bind(INTERRUPTED)
-            .bind(now_micros())
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE jobs SET status = $1, progress_done = 0, error = NULL, result_id = NULL, updated_at = $2 \
+             WHERE status IN ($3, $4)",
+        )
+        .bind(JobStatus::Queued.as_str())
+        .bind(now)
+        .bind(JobStatus::Queued.as_str())
+        .bind(JobStatus::Running.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let rows = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE status = $1 ORDER BY created_at, id"))
             .bind(JobStatus::Queued.as_str())
-            .bind(JobStatus::Running.as_str())
-            .execute(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
-        Ok(done.rows_affected())
+        tx.commit().await?;
+        rows.iter().map(job_row).collect()
     }
 
     // --------------------------------------------------------------- tokens

@@ -568,6 +568,115 @@ async fn negotiation_and_tournament_jobs_give_the_cli_shapes() {
     assert_eq!(result["tournament"]["scenarios"][0]["id"], json!(laptop));
 }
 
+impl App {
+    /// The server stops without ending its jobs (as `kill -9` leaves them)
+    /// and starts again on the same database.
+    async fn restart(self) -> App {
+        let App { router: old, state, token, db } = self;
+        drop(old);
+        state.store().close().await;
+        drop(state);
+        let state = AppState::connect_with(&db.url(), Settings::default()).await.expect("connect again");
+        App { router: router(state.clone()), state, token, db }
+    }
+
+    /// Runs a job to its end: (its stored record, its result without the ids that differ between runs).
+    async fn run_job(&self, body: Value) -> (detente_server::store::JobRecord, Value) {
+        let job = self.ok("POST", "/api/jobs", Some(body)).await;
+        let id = job["id"].as_str().expect("id");
+        let done =
+            self.wait_job(id, Duration::from_secs(120), |j| j["status"] != "queued" && j["status"] != "running").await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        let record = self.state.store().job(id).await.expect("get").expect("the job");
+        (record, self.result_without_ids(id).await)
+    }
+
+    async fn result_without_ids(&self, job_id: &str) -> Value {
+        let mut result = self.ok("GET", &format!("/api/jobs/{job_id}/result"), None).await;
+        let map = result.as_object_mut().expect("an object");
+        assert_eq!(map.remove("job_id"), Some(json!(job_id)));
+        assert!(map.remove("result_id").is_some_and(|r| r.is_string()));
+        result
+    }
+
+    /// The row a server killed while running (`started`, with `done` done) or
+    /// before starting the job leaves: a copy of `record`'s request, unfinished.
+    async fn left_unfinished(&self, record: &detente_server::store::JobRecord, started: Option<i64>) -> String {
+        let store = self.state.store();
+        let scenario = record
+            .scenario_id
+            .clone()
+            .map(|id| detente_server::store::ScenarioRef { id, version: record.version.expect("a version") });
+        let new = detente_server::store::NewJob {
+            kind: record.kind.clone(),
+            params: record.params.clone(),
+            scenario,
+            total: record.total,
+        };
+        let job = store.create_job(&new).await.expect("job");
+        if let Some(done) = started {
+            assert!(store.start_job(&job.id).await.expect("start"));
+            store.job_progress(&job.id, done).await.expect("progress");
+        }
+        job.id
+    }
+}
+
+#[tokio::test]
+async fn a_restart_runs_unfinished_jobs_again_to_the_same_results() {
+    let app = app().await;
+    let riyadh = app.bundled("Riyadh").await;
+    let laptop = app.bundled("Laptop").await;
+    let (sensitivity, sensitivity_result) = app
+        .run_job(json!({"kind": "sensitivity", "scenario_id": riyadh, "model": "compromise", "runs": 400, "seed": 7}))
+        .await;
+    let (forecast, forecast_result) =
+        app.run_job(json!({"kind": "forecast", "scenario_id": riyadh, "model": "eu", "rounds": 20, "seed": 3})).await;
+    let (negotiation, negotiation_result) = app
+        .run_job(json!({"kind": "negotiation", "scenario_id": laptop, "agents": ["boulware", "conceder"], "rounds": 50, "seed": 3}))
+        .await;
+    let (tournament, tournament_result) = app
+        .run_job(json!({"kind": "tournament", "scenario_ids": [laptop], "agents": ["boulware", "conceder", "linear"], "repetitions": 2, "rounds": 30, "seed": 5}))
+        .await;
+    // A tournament on a scenario deleted before the restart.
+    let doomed = app.ok("POST", "/api/scenarios", Some(json!({"format": "toml", "text": laptop_toml()}))).await;
+    let doomed_id = doomed["id"].as_str().expect("id").to_owned();
+    let (doomed_tournament, _) = app
+        .run_job(json!({"kind": "tournament", "scenario_ids": [doomed_id], "agents": ["boulware", "conceder"], "rounds": 20}))
+        .await;
+
+    let resumed = [
+        (app.left_unfinished(&sensitivity, Some(150)).await, sensitivity_result),
+        (app.left_unfinished(&forecast, Some(4)).await, forecast_result),
+        (app.left_unfinished(&negotiation, None).await, negotiation_result),
+        (app.left_unfinished(&tournament, Some(5)).await, tournament_result),
+    ];
+    let orphan = app.left_unfinished(&doomed_tournament, Some(1)).await;
+    let cancelled = app.left_unfinished(&negotiation, None).await;
+    app.ok("POST", &format!("/api/jobs/{cancelled}/cancel"), None).await;
+    let (status, _) = app.call("DELETE", &format!("/api/scenarios/{doomed_id}"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let app = app.restart().await;
+    for (id, expected) in &resumed {
+        let done =
+            app.wait_job(id, Duration::from_secs(120), |j| j["status"] != "queued" && j["status"] != "running").await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        assert_eq!(done["progress"]["done"], done["progress"]["total"], "{done}");
+        assert!(done.get("error").is_none(), "{done}");
+        assert_eq!(&app.result_without_ids(id).await, expected, "job {id} resumed to another result");
+    }
+    let failed = app.ok("GET", &format!("/api/jobs/{orphan}"), None).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    let error = failed["error"].as_str().expect("an error");
+    assert!(
+        error.starts_with("interrupted by a restart and cannot be resumed: ") && error.contains(&doomed_id),
+        "{error}"
+    );
+    let still = app.ok("GET", &format!("/api/jobs/{cancelled}"), None).await;
+    assert_eq!((still["status"].clone(), still["error"].clone()), (json!("cancelled"), json!("cancelled on request")));
+}
+
 #[tokio::test]
 async fn jobs_past_the_limits_or_with_bad_fields_are_refused_naming_the_field() {
     let app = app().await;

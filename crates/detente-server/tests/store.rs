@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use detente_server::store::{
-    Backend, INTERRUPTED, JobEnd, JobStatus, NewJob, NewResult, NewVersion, ScenarioRef, Store,
-};
+use detente_server::store::{Backend, JobEnd, JobStatus, NewJob, NewResult, NewVersion, ScenarioRef, Store};
 use sqlx::Row;
 
 fn version(name: &str) -> NewVersion {
@@ -122,12 +120,13 @@ async fn suite(store: &Store, backend: Backend) {
     assert!(!gone.expect("finish"));
     assert!(store.result("r5").await.expect("get").is_none());
 
-    // Jobs left running or queued by a crash are failed on the next start.
+    // Jobs left running or queued by a crash are queued again, from the start, on the next start.
     let left_running = store
         .create_job(&NewJob { kind: "tournament".to_owned(), params: "{}".to_owned(), scenario: None, total: 5 })
         .await
         .expect("job");
     store.start_job(&left_running.id).await.expect("start");
+    store.job_progress(&left_running.id, 3).await.expect("progress");
     let left_queued = store
         .create_job(&NewJob {
             kind: "negotiation".to_owned(),
@@ -137,14 +136,29 @@ async fn suite(store: &Store, backend: Backend) {
         })
         .await
         .expect("job");
-    assert_eq!(store.fail_interrupted_jobs().await.expect("fail"), 2);
+    let cancelled = store
+        .create_job(&NewJob { kind: "tournament".to_owned(), params: "{}".to_owned(), scenario: None, total: 5 })
+        .await
+        .expect("job");
+    assert!(
+        store
+            .finish_job(&cancelled.id, &JobEnd::Cancelled("cancelled on request".to_owned()), None)
+            .await
+            .expect("cancel")
+    );
+    let requeued = store.requeue_interrupted_jobs().await.expect("requeue");
+    let ids: Vec<&str> = requeued.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(ids, [left_running.id.as_str(), left_queued.id.as_str()], "oldest first");
     for id in [&left_running.id, &left_queued.id] {
         let j = store.job(id).await.expect("get").expect("job");
-        assert_eq!((j.status, j.error.as_deref()), (JobStatus::Failed, Some(INTERRUPTED)));
+        assert_eq!((j.status, j.done, j.error.as_deref()), (JobStatus::Queued, 0, None));
     }
+    assert_eq!(store.job(&left_running.id).await.expect("get").expect("job").total, 5);
+    let still = store.job(&cancelled.id).await.expect("get").expect("job");
+    assert_eq!((still.status, still.error.as_deref()), (JobStatus::Cancelled, Some("cancelled on request")));
     let listed = store.list_jobs(10).await.expect("list");
-    assert_eq!(listed.first().map(|j| j.id.as_str()), Some(left_queued.id.as_str()), "newest first");
-    assert_eq!(listed.len(), 3);
+    assert_eq!(listed.first().map(|j| j.id.as_str()), Some(cancelled.id.as_str()), "newest first");
+    assert_eq!(listed.len(), 4);
 
     // Tokens: only the hash is stored.
     let token = store.create_token().await.expect("token");
