@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use detente_core::Spread;
-use detente_core::analysis::{DEFAULT_MAX_EVALUATIONS, DEFAULT_MAX_FRONTIER, DEFAULT_MAX_OUTCOMES};
+use detente_core::analysis::{
+    DEFAULT_MAX_EVALUATIONS, DEFAULT_MAX_FRONTIER, DEFAULT_MAX_OUTCOMES, DEFAULT_ZOPA_SAMPLES,
+};
 use detente_core::constraint::DEFAULT_MAX_NODES;
 
 /// Analyse multi-party, multi-issue negotiations.
@@ -99,6 +101,13 @@ pub(crate) struct AnalyzeArgs {
     /// Draw the two analysed actors' utility space to an .svg or .png file.
     #[arg(long, value_name = "OUT")]
     pub(crate) plot: Option<PathBuf>,
+    /// Outcomes drawn uniformly to estimate a zone of agreement that cannot
+    /// be counted (constraint preferences beyond --max-outcomes); 0: none.
+    #[arg(long, default_value_t = DEFAULT_ZOPA_SAMPLES, value_name = "N")]
+    pub(crate) zopa_samples: u64,
+    /// Seed of those draws: the same seed gives the same estimate.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) seed: u64,
     #[command(flatten)]
     pub(crate) analysis: AnalysisFlags,
     #[command(flatten)]

@@ -63,7 +63,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Analyze(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
-            let options = analysis_options(&loaded, &a.analysis)?;
+            let options = AnalysisOptions {
+                zopa_samples: a.zopa_samples,
+                seed: a.seed,
+                ..analysis_options(&loaded, &a.analysis)?
+            };
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
@@ -89,7 +93,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pareto(a) => {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
-            let options = analysis_options(&loaded, &a.analysis)?;
+            // The frontier only: no zone of agreement is estimated.
+            let options = AnalysisOptions { zopa_samples: 0, ..analysis_options(&loaded, &a.analysis)? };
             let analysis =
                 analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.

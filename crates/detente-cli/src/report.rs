@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use detente_core::space::issue_value;
-use detente_core::{Analysis, IssueDomain, Method, OutcomeSpace, Scenario, Zopa};
+use detente_core::{Analysis, IssueDomain, Method, OutcomeSpace, Scenario, Zopa, ZopaEstimate};
 use detente_report::analysis::{SOLUTIONS, solution};
 
 use crate::load::LoadedScenario;
@@ -130,12 +130,14 @@ pub(crate) fn write_analysis(out: &mut impl Write, loaded: &LoadedScenario, anal
     )?;
 
     writeln!(out, "\nZone of possible agreement (outcomes every listed actor prefers to no agreement)")?;
-    for (label, zopa) in
-        [("actors at the table", &analysis.zopa_table), ("at the table and with a veto", &analysis.zopa_veto)]
-    {
-        match zopa {
-            Some(zopa) => write_zopa(out, s, label, zopa)?,
-            None => writeln!(out, "  {label}: not counted (see the notes below)")?,
+    for (label, zopa, estimate) in [
+        ("actors at the table", &analysis.zopa_table, &analysis.zopa_table_estimate),
+        ("at the table and with a veto", &analysis.zopa_veto, &analysis.zopa_veto_estimate),
+    ] {
+        match (zopa, estimate) {
+            (Some(zopa), _) => write_zopa(out, s, label, zopa)?,
+            (None, Some(estimate)) => write_zopa_estimate(out, s, label, estimate, analysis.n_outcomes)?,
+            (None, None) => writeln!(out, "  {label}: not counted (see the notes below)")?,
         }
     }
     if !analysis.notes.is_empty() {
@@ -196,6 +198,77 @@ fn write_zopa(out: &mut impl Write, s: &Scenario, label: &str, zopa: &Zopa) -> i
         writeln!(out, "    outcomes all others accept but one actor alone rejects: {}", blockers.join(", "))?;
     }
     Ok(())
+}
+
+/// `  actors at the table (A, B): ZOPA (estimated from 1,000,000 samples,
+/// seed 0): 0.31% of outcomes (95%: 0.30–0.32%), about 3.1 × 10⁷`.
+fn write_zopa_estimate(
+    out: &mut impl Write,
+    s: &Scenario,
+    label: &str,
+    estimate: &ZopaEstimate,
+    n_outcomes: u128,
+) -> io::Result<()> {
+    let names: Vec<&str> = estimate.actors.iter().map(|&a| s.actors[a].name.as_str()).collect();
+    // Enough decimals that the interval's ends differ.
+    let width = (estimate.share_high - estimate.share_low) * 100.0;
+    let decimals = if width > 0.0 { (1.0 - width.log10().floor()).clamp(2.0, 8.0) as usize } else { 2 };
+    writeln!(
+        out,
+        "  {label} ({}): ZOPA (estimated from {} samples, seed {}): {}% of outcomes (95%: {}–{}%), {}",
+        names.join(", "),
+        group_thousands(u128::from(estimate.samples)),
+        estimate.seed,
+        percent_text(estimate.share, decimals),
+        percent_text(estimate.share_low, decimals),
+        percent_text(estimate.share_high, decimals),
+        if estimate.hits == 0 {
+            format!("none drawn, so at most {}", about_text(estimate.share_high * n_outcomes as f64))
+        } else {
+            about_text(estimate.size)
+        }
+    )?;
+    let blockers: Vec<String> = estimate
+        .actors
+        .iter()
+        .zip(&estimate.blocked_by_share)
+        .filter(|(_, share)| **share > 0.0)
+        .map(|(&a, &share)| format!("{} {}%", s.actors[a].name, percent_text(share, 2)))
+        .collect();
+    if !blockers.is_empty() {
+        writeln!(
+            out,
+            "    share of outcomes all others accept but one actor alone rejects (estimated): {}",
+            blockers.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A share as a percentage with at least `decimals` decimals, and two
+/// significant digits below 0.1%, so that a small zone does not read as zero.
+fn percent_text(share: f64, decimals: usize) -> String {
+    let percent = share * 100.0;
+    let significant = if percent > 0.0 { (1.0 - percent.log10().floor()).clamp(2.0, 12.0) as usize } else { 2 };
+    let decimals = decimals.max(significant);
+    format!("{percent:.decimals$}")
+}
+
+/// An estimated count: "about 31,416" below a million, else "about 3.1 × 10⁷".
+fn about_text(x: f64) -> String {
+    if x < 1e6 {
+        return format!("about {}", group_thousands(x.round() as u128));
+    }
+    let mut exponent = x.log10().floor() as i32;
+    let mut mantissa = x / 10f64.powi(exponent);
+    if format!("{mantissa:.1}") == "10.0" {
+        exponent += 1;
+        mantissa /= 10.0;
+    }
+    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let power: String =
+        exponent.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| SUPERSCRIPTS[d as usize]).collect();
+    format!("about {mantissa:.1} × 10{power}")
 }
 
 pub(crate) fn write_frontier_csv(out: &mut impl Write, s: &Scenario, analysis: &Analysis) -> io::Result<()> {

@@ -90,6 +90,48 @@ fn a_constraint_space_of_10_to_the_30_is_searched_exactly() {
     assert!(nash.iter().all(|&u| u >= 0.75), "{nash:?}");
     assert!(v["zopa"]["at_table"].is_null(), "constraint preferences are not counted");
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("not counted")));
+    // They are estimated instead: with both reservations at 0.75, no drawn outcome clears both.
+    let estimate = &v["zopa_estimate"]["at_table"];
+    assert_eq!(estimate["samples"], 1_000_000);
+    assert_eq!(estimate["hits"], 0);
+    assert!(estimate["share_high"].as_f64().unwrap() < 1e-5, "{estimate}");
+}
+
+#[test]
+fn a_nonlinear_zopa_of_10_to_the_10_is_estimated_reproducibly() {
+    let args = |seed: &str| {
+        ["analyze", "testdata/genius/10issues", "--json", "--zopa-samples", "20000", "--seed", seed].map(String::from)
+    };
+    let run = |seed: &str| json(&args(seed).iter().map(String::as_str).collect::<Vec<_>>());
+    let v = run("5");
+    assert_eq!(v["n_outcomes"].as_u64(), Some(10_000_000_000));
+    assert!(v["zopa"]["at_table"].is_null(), "constraint preferences are not counted");
+    for group in ["at_table", "with_vetoes"] {
+        let e = &v["zopa_estimate"][group];
+        assert_eq!(e["samples"], 20000, "{e}");
+        assert_eq!(e["seed"], 5, "{e}");
+        assert_eq!(e["actors"], serde_json::json!(["profile-1", "profile-2"]));
+        let [low, share, high] = ["share_low", "share", "share_high"].map(|k| e[k].as_f64().unwrap());
+        assert!(0.0 <= low && low <= share && share <= high && high <= 1.0, "{e}");
+        assert!((e["size"].as_f64().unwrap() - share * 1e10).abs() < 1.0, "{e}");
+        assert_eq!(e["blocked_by_share"].as_object().unwrap().len(), 2, "{e}");
+    }
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("estimated from 20000")));
+    assert_eq!(run("5")["zopa_estimate"], v["zopa_estimate"], "the same seed gives the same estimate");
+
+    // S-1NIKFRT-1's zone is a proper part of its space: another seed draws other outcomes.
+    let nikfrt = |seed: &str| {
+        json(&["analyze", "testdata/genius/S-1NIKFRT-1", "--json", "--zopa-samples", "20000", "--seed", seed])
+    };
+    let (a, b) = (nikfrt("1"), nikfrt("2"));
+    assert_ne!(a["zopa_estimate"]["at_table"]["hits"], b["zopa_estimate"]["at_table"]["hits"]);
+
+    // The report has one line per group, and 0 samples estimate nothing.
+    let text = stdout(&detente(&["analyze", "testdata/genius/S-1NIKFRT-1", "--zopa-samples", "20000"]));
+    assert!(text.contains("ZOPA (estimated from 20,000 samples, seed 0): "), "{text}");
+    assert!(text.contains("% of outcomes (95%: "), "{text}");
+    let v = json(&["analyze", "testdata/genius/S-1NIKFRT-1", "--json", "--zopa-samples", "0"]);
+    assert!(v["zopa_estimate"]["at_table"].is_null(), "{}", v["zopa_estimate"]);
 }
 
 /// Ten issues of ten levels (10¹⁰ outcomes), two actors with opposite ideals

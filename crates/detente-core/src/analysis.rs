@@ -12,6 +12,8 @@
 //! merge tree. Two limits stop work that cannot finish: utility evaluations
 //! (outcomes × actors) up front, and the size of the frontier after each wave.
 
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::additive::{AdditiveError, CountLimits, FrontierLimits, additive_frontier, count_acceptable};
@@ -34,6 +36,18 @@ pub const DEFAULT_MAX_EVALUATIONS: u64 = 1_000_000_000;
 /// Frontier points kept by default before the analysis gives up: about
 /// 10⁸ bytes for seven actors, and more solutions than anyone can read.
 pub const DEFAULT_MAX_FRONTIER: usize = 2_000_000;
+
+/// Uniform samples drawn by default to estimate a zone of agreement that
+/// cannot be counted (constraint preferences beyond enumeration): the 95%
+/// interval of a share p is then about ±0.2·√(p(1−p)) percentage points.
+pub const DEFAULT_ZOPA_SAMPLES: u64 = 1_000_000;
+
+/// Samples per parallel work item of the estimate; chunk `c` draws from
+/// stream `c` of the seed, so the estimate never depends on the threads.
+const SAMPLE_CHUNK: u64 = 1 << 14;
+
+/// The standard normal quantile of 0.975: a two-sided 95% interval.
+const Z_95: f64 = 1.959_963_984_540_054;
 
 /// How the pass splits the space: outcomes per parallel work item, and work
 /// items per wave (the wave's chunk frontiers are held until they are merged
@@ -73,6 +87,13 @@ pub struct AnalysisOptions {
     pub search_budget: SearchBudget,
     /// Limits on counting the zones of agreement without enumeration.
     pub count_limits: CountLimits,
+    /// Outcomes drawn uniformly to estimate a zone of agreement that cannot
+    /// be counted (a group with constraint preferences beyond enumeration);
+    /// 0 leaves it unestimated.
+    pub zopa_samples: u64,
+    /// Seed of those draws: the estimate is a function of the scenario, the
+    /// options and this seed, whatever the number of threads.
+    pub seed: u64,
 }
 
 impl Default for AnalysisOptions {
@@ -84,6 +105,8 @@ impl Default for AnalysisOptions {
             max_frontier: DEFAULT_MAX_FRONTIER,
             search_budget: SearchBudget::default(),
             count_limits: CountLimits::default(),
+            zopa_samples: DEFAULT_ZOPA_SAMPLES,
+            seed: 0,
         }
     }
 }
@@ -147,6 +170,125 @@ pub struct Zopa {
     pub blocked_by: Vec<u128>,
 }
 
+/// A zone of agreement estimated from outcomes drawn uniformly from the
+/// whole space, where it cannot be counted (constraint preferences beyond
+/// enumeration). It stands for the [`Zopa`] of the same group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZopaEstimate {
+    /// Which actors must consent (scenario indices).
+    pub actors: Vec<usize>,
+    /// Outcomes drawn (uniformly, with replacement).
+    pub samples: u64,
+    /// Seed of the draws.
+    pub seed: u64,
+    /// Drawn outcomes that every actor of `actors` weakly prefers to no
+    /// agreement.
+    pub hits: u64,
+    /// `hits / samples`: the estimated share of the space in the zone.
+    pub share: f64,
+    /// 95% Wilson score interval of the share.
+    pub share_low: f64,
+    pub share_high: f64,
+    /// `share` times the number of outcomes: the estimated size.
+    pub size: f64,
+    /// For each actor of `actors`, the drawn outcomes acceptable to all the
+    /// others that this actor alone rejects.
+    pub blocked_by: Vec<u64>,
+    /// `blocked_by` as shares of `samples`: estimated shares of the space.
+    pub blocked_by_share: Vec<f64>,
+}
+
+/// The 95% Wilson score interval of a share `hits / n`.
+fn wilson_interval(hits: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n) = (hits as f64, n as f64);
+    let p = k / n;
+    let z2 = Z_95 * Z_95;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    // The share lies inside in exact arithmetic; keep it there after rounding.
+    ((centre - half).clamp(0.0, 1.0).min(p), (centre + half).clamp(0.0, 1.0).max(p))
+}
+
+/// Estimates the zones of agreement of `groups` from the same
+/// `options.zopa_samples` uniform draws, evaluating every member as the
+/// enumeration does ([`UtilityTables::evaluate`]).
+fn estimate_zopas(
+    scenario: &Scenario,
+    space: &OutcomeSpace,
+    n_outcomes: u128,
+    groups: &[&[usize]],
+    options: &AnalysisOptions,
+) -> Vec<ZopaEstimate> {
+    let mut evaluated: Vec<usize> = Vec::new();
+    for &a in groups.iter().flat_map(|g| g.iter()) {
+        if !evaluated.contains(&a) {
+            evaluated.push(a);
+        }
+    }
+    let tables = UtilityTables::new(scenario, space, &evaluated);
+    let reservations: Vec<f64> = evaluated.iter().map(|&a| scenario.actors[a].reservation).collect();
+    let slots: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|g| {
+            g.iter().map(|a| evaluated.iter().position(|e| e == a).expect("evaluated holds every member")).collect()
+        })
+        .collect();
+    // Levels fit in 32 bits: outcomes hold them as `u32`.
+    let levels: Vec<u32> = space.levels.iter().map(|&l| u32::try_from(l).unwrap_or(u32::MAX)).collect();
+    let samples = options.zopa_samples;
+    let n_eval = evaluated.len();
+    let root = ChaCha8Rng::seed_from_u64(options.seed);
+    let empty = || slots.iter().map(|s| ZopaCounts::new(s.len())).collect::<Vec<_>>();
+    let counts = (0..samples.div_ceil(SAMPLE_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = root.clone();
+            rng.set_stream(c);
+            let n = (samples - c * SAMPLE_CHUNK).min(SAMPLE_CHUNK) as usize;
+            let mut outcome = vec![0u32; levels.len()];
+            let mut block = vec![0.0; n * n_eval];
+            for row in block.chunks_exact_mut(n_eval) {
+                for (x, &l) in outcome.iter_mut().zip(&levels) {
+                    *x = rng.random_range(0..l);
+                }
+                tables.evaluate(&outcome, row);
+            }
+            let mut counts = empty();
+            for (count, slots) in counts.iter_mut().zip(&slots) {
+                count.record_block(slots, &block, n_eval, &reservations);
+            }
+            counts
+        })
+        .reduce(empty, |mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(a, b)| a.add(b));
+            a
+        });
+    groups
+        .iter()
+        .zip(counts)
+        .map(|(group, count)| {
+            let share = if samples == 0 { 0.0 } else { count.size as f64 / samples as f64 };
+            let (share_low, share_high) = wilson_interval(count.size, samples);
+            ZopaEstimate {
+                actors: group.to_vec(),
+                samples,
+                seed: options.seed,
+                hits: count.size,
+                share,
+                share_low,
+                share_high,
+                size: share * n_outcomes as f64,
+                blocked_by_share: count.blocked_by.iter().map(|&b| b as f64 / samples.max(1) as f64).collect(),
+                blocked_by: count.blocked_by,
+            }
+        })
+        .collect()
+}
+
 /// How the frontier was found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Method {
@@ -187,6 +329,12 @@ pub struct Analysis {
     pub zopa_table: Option<Zopa>,
     /// Consent of the actors at the table and every actor with a veto.
     pub zopa_veto: Option<Zopa>,
+    /// Where `zopa_table` is `None` because a member has constraint
+    /// preferences beyond enumeration: its Monte Carlo estimate
+    /// (`AnalysisOptions::zopa_samples`), unless estimation is off.
+    pub zopa_table_estimate: Option<ZopaEstimate>,
+    /// The same for `zopa_veto`.
+    pub zopa_veto_estimate: Option<ZopaEstimate>,
     /// What the reader should know about how this was computed.
     pub notes: Vec<String>,
 }
@@ -237,12 +385,8 @@ fn analyze_structured(
         (found.points, Method::BranchAndBound { exact: found.exact, nodes: found.nodes, epsilon: found.epsilon })
     };
     let count = |group: Vec<usize>, notes: &mut Vec<String>, label: &str| -> Option<Zopa> {
-        if let Some(&a) = group.iter().find(|a| !is_additive(a)) {
-            notes.push(format!(
-                "the zone of agreement {label} is not counted: `{}` has constraint preferences, which cannot be \
-                 counted without enumerating",
-                scenario.actors[a].id
-            ));
+        if group.iter().any(|a| !is_additive(a)) {
+            // Estimated below, and noted there.
             return None;
         }
         let reservations: Vec<f64> = group.iter().map(|&a| scenario.actors[a].reservation).collect();
@@ -270,12 +414,63 @@ fn analyze_structured(
         }
     };
     let (table_group, veto_group) = groups(scenario);
-    let zopa_table = count(table_group, &mut notes, "at the table");
-    let zopa_veto = count(veto_group, &mut notes, "with vetoes");
+    let zopa_table = count(table_group.clone(), &mut notes, "at the table");
+    let zopa_veto = count(veto_group.clone(), &mut notes, "with vetoes");
+    // Groups with constraint preferences: estimated from the same samples.
+    let labelled = [("at the table", &table_group), ("with vetoes", &veto_group)];
+    let uncountable: Vec<(&str, &Vec<usize>, usize)> = labelled
+        .iter()
+        .filter_map(|&(label, group)| group.iter().find(|a| !is_additive(a)).map(|&a| (label, group, a)))
+        .collect();
+    let estimates = if options.zopa_samples == 0 || uncountable.is_empty() {
+        Vec::new()
+    } else {
+        let groups: Vec<&[usize]> = uncountable.iter().map(|(_, g, _)| g.as_slice()).collect();
+        estimate_zopas(scenario, &space, n_outcomes, &groups, options)
+    };
+    let (mut zopa_table_estimate, mut zopa_veto_estimate) = (None, None);
+    for (k, &(label, _, a)) in uncountable.iter().enumerate() {
+        let why = format!(
+            "the zone of agreement {label} is not counted: `{}` has constraint preferences, which cannot be counted \
+             without enumerating",
+            scenario.actors[a].id
+        );
+        let Some(estimate) = estimates.get(k) else {
+            notes.push(why);
+            continue;
+        };
+        notes.push(format!(
+            "{why}; it is estimated from {} uniformly drawn outcomes (seed {}): {:.4}% of the space (95% Wilson \
+             interval {:.4}–{:.4}%), about {:.3e} outcomes",
+            estimate.samples,
+            estimate.seed,
+            estimate.share * 100.0,
+            estimate.share_low * 100.0,
+            estimate.share_high * 100.0,
+            estimate.size
+        ));
+        if label == "at the table" {
+            zopa_table_estimate = Some(estimate.clone());
+        } else {
+            zopa_veto_estimate = Some(estimate.clone());
+        }
+    }
     let reservations: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].reservation).collect();
     let capabilities: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].capability).collect();
     let solutions = bargaining_solutions(&frontier, &reservations, &capabilities);
-    Ok(Analysis { actors, space, n_outcomes, method, frontier, solutions, zopa_table, zopa_veto, notes })
+    Ok(Analysis {
+        actors,
+        space,
+        n_outcomes,
+        method,
+        frontier,
+        solutions,
+        zopa_table,
+        zopa_veto,
+        zopa_table_estimate,
+        zopa_veto_estimate,
+        notes,
+    })
 }
 
 /// The actors at the table, and those plus every actor with a veto.
@@ -404,6 +599,8 @@ fn analyze_in(
     Ok(Analysis {
         zopa_table: zopa(table_group, &merged.zopa_table),
         zopa_veto: zopa(veto_group, &merged.zopa_veto),
+        zopa_table_estimate: None,
+        zopa_veto_estimate: None,
         actors,
         space,
         n_outcomes: u128::from(n_outcomes),
@@ -777,6 +974,123 @@ mod tests {
         assert_eq!(searched.solutions.nash.map(|n| n.score), enumerated.solutions.nash.map(|n| n.score));
         assert_eq!(searched.zopa_table, None, "constraint preferences are not counted without enumeration");
         assert!(searched.notes.iter().any(|n| n.contains("not counted")), "{:?}", searched.notes);
+        // They are estimated instead, and the note says so.
+        let estimate = searched.zopa_table_estimate.as_ref().expect("estimated by default");
+        assert_eq!(estimate.samples, DEFAULT_ZOPA_SAMPLES);
+        assert!(searched.notes.iter().any(|n| n.contains("estimated from 1000000")), "{:?}", searched.notes);
+        let unestimated =
+            analyze(&s, &AnalysisOptions { max_outcomes: 999, zopa_samples: 0, ..AnalysisOptions::default() })
+                .expect("branch and bound");
+        assert_eq!(unestimated.zopa_table_estimate, None);
+        assert!(!unestimated.notes.iter().any(|n| n.contains("estimated")), "{:?}", unestimated.notes);
+        // Enumeration counts exactly and estimates nothing.
+        assert_eq!(enumerated.zopa_table_estimate, None);
+    }
+
+    /// Three issues, two constraint actors, a linear-additive one and a
+    /// spatial one, with reservations that make every zone a proper part of
+    /// the space; the table and veto groups differ.
+    fn mixed_constraint_scenario() -> Scenario {
+        let s = scenario_from_json(
+            r#"{
+              "name": "mixed",
+              "issues": [{ "id": "x", "kind": "integer", "min": 0, "max": 19 },
+                         { "id": "y", "kind": "integer", "min": 0, "max": 14 },
+                         { "id": "z", "kind": "integer", "min": 0, "max": 6 }],
+              "actors": [
+                { "id": "a", "reservation": 0.3, "preferences": { "type": "constraint", "max_utility": 4,
+                  "rectangles": [{ "utility": 2, "bounds": { "x": [0, 12] } },
+                                 { "utility": 1, "bounds": { "y": [0, 8], "z": [2, 6] } },
+                                 { "utility": 1, "bounds": { "x": [5, 19], "z": [0, 3] } }] } },
+                { "id": "b", "reservation": 0.25, "preferences": { "type": "constraint", "max_utility": 3,
+                  "rectangles": [{ "utility": 2, "bounds": { "x": [8, 19] } },
+                                 { "utility": 1, "bounds": { "y": [6, 14] } },
+                                 { "utility": -1, "bounds": { "z": [5, 6] } }] } },
+                { "id": "c", "reservation": 0.4, "preferences": { "type": "spatial",
+                  "position": { "x": 10, "y": 3, "z": 4 }, "salience": { "x": 1, "y": 1, "z": 1 } } },
+                { "id": "d", "at_table": false, "veto": true, "reservation": 0.5,
+                  "preferences": { "type": "spatial", "position": { "x": 15, "y": 10, "z": 1 },
+                                   "salience": { "x": 2, "y": 1, "z": 1 } } }
+              ]
+            }"#,
+        );
+        assert_eq!(s.n_actors(), 4);
+        s
+    }
+
+    #[test]
+    fn the_estimated_zopa_of_constraint_preferences_brackets_the_exact_count() {
+        let s = mixed_constraint_scenario();
+        let exact = analyze(&s, &AnalysisOptions::default()).expect("2,100 outcomes are enumerated");
+        let samples = 20_000;
+        for seed in 0..6 {
+            let options = AnalysisOptions { max_outcomes: 2_099, zopa_samples: samples, seed, ..Default::default() };
+            let estimated = analyze(&s, &options).expect("branch and bound");
+            assert!(matches!(estimated.method, Method::BranchAndBound { .. }));
+            for (zopa, estimate) in
+                [(&exact.zopa_table, &estimated.zopa_table_estimate), (&exact.zopa_veto, &estimated.zopa_veto_estimate)]
+            {
+                let zopa = zopa.as_ref().expect("enumeration counts");
+                let estimate = estimate.as_ref().expect("constraint groups are estimated");
+                // The test means something only if the zone is neither empty nor everything.
+                assert!(zopa.share > 0.05 && zopa.share < 0.95, "{zopa:?}");
+                assert!(zopa.blocked_by.iter().all(|&b| b > 0), "{zopa:?}");
+                assert_eq!(estimate.actors, zopa.actors);
+                assert_eq!((estimate.samples, estimate.seed), (samples, seed));
+                assert!(
+                    estimate.share_low <= zopa.share && zopa.share <= estimate.share_high,
+                    "seed {seed}: exact {} outside {estimate:?}",
+                    zopa.share
+                );
+                assert!(estimate.share_low <= estimate.share && estimate.share <= estimate.share_high);
+                // About ±0.7 points wide at 20,000 samples.
+                assert!(estimate.share_high - estimate.share_low < 0.02, "{estimate:?}");
+                assert!((estimate.size - estimate.share * 2100.0).abs() < 1e-9);
+                assert_eq!(estimate.blocked_by_share.len(), zopa.blocked_by.len());
+                for (&b, &exact_b) in estimate.blocked_by_share.iter().zip(&zopa.blocked_by) {
+                    let p = exact_b as f64 / 2100.0;
+                    // Four standard errors.
+                    let tolerance = 4.0 * (p * (1.0 - p) / samples as f64).sqrt();
+                    assert!((b - p).abs() < tolerance, "seed {seed}: blocked share {b} vs exact {p}");
+                }
+            }
+            // The groups differ, so the estimates are of different zones.
+            assert_ne!(
+                estimated.zopa_table_estimate.as_ref().map(|e| &e.actors),
+                estimated.zopa_veto_estimate.as_ref().map(|e| &e.actors)
+            );
+        }
+    }
+
+    #[test]
+    fn the_estimate_is_a_function_of_the_seed() {
+        let s = mixed_constraint_scenario();
+        let options =
+            |seed, samples| AnalysisOptions { max_outcomes: 2_099, zopa_samples: samples, seed, ..Default::default() };
+        let run = |seed, samples| analyze(&s, &options(seed, samples)).expect("branch and bound").zopa_table_estimate;
+        // More than one chunk of samples, and a partial last chunk.
+        let samples = 3 * SAMPLE_CHUNK + 123;
+        let first = run(7, samples).expect("estimated");
+        assert_eq!(Some(&first), run(7, samples).as_ref());
+        // Whatever the threads.
+        let single = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
+        assert_eq!(Some(&first), single.install(|| run(7, samples)).as_ref());
+        let other = run(8, samples).expect("estimated");
+        assert_ne!((first.hits, &first.blocked_by), (other.hits, &other.blocked_by));
+        // A longer run extends the same draws: one more sample, at most one more hit.
+        let longer = run(7, samples + 1).expect("estimated");
+        assert!(longer.hits - first.hits <= 1, "{longer:?} {first:?}");
+    }
+
+    #[test]
+    fn the_wilson_interval_is_the_textbook_one() {
+        // Wilson (1927), e.g. 81 of 263: 0.2553 to 0.3662 (Newcombe 1998, table I).
+        let (low, high) = wilson_interval(81, 263);
+        assert!((low - 0.2553).abs() < 5e-5 && (high - 0.3662).abs() < 5e-5, "{low} {high}");
+        let (low, high) = wilson_interval(0, 100);
+        assert_eq!(low, 0.0);
+        assert!((high - 0.0370).abs() < 5e-5, "{high}");
+        assert_eq!(wilson_interval(100, 100).1, 1.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! rename them.
 
 use detente_core::space::issue_value;
-use detente_core::{Analysis, IssueValue, Method, Point, Scenario, Solution, Warning, Zopa};
+use detente_core::{Analysis, IssueValue, Method, Point, Scenario, Solution, Warning, Zopa, ZopaEstimate};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -142,6 +142,52 @@ impl<'a> ZopaJson<'a> {
     }
 }
 
+/// A zone of agreement estimated from uniform samples (`zopa_estimate`),
+/// where `zopa` is `null` because it cannot be counted.
+#[derive(Serialize)]
+struct ZopaEstimateJson<'a> {
+    actors: Vec<&'a str>,
+    samples: u64,
+    seed: u64,
+    /// Samples acceptable to every actor.
+    hits: u64,
+    share: f64,
+    /// 95% Wilson score interval of `share`.
+    share_low: f64,
+    share_high: f64,
+    /// `share` × `n_outcomes`, a float.
+    size: f64,
+    /// Actor name → share of the space that actor alone blocks (estimated).
+    blocked_by_share: IndexMap<&'a str, f64>,
+}
+
+impl<'a> ZopaEstimateJson<'a> {
+    fn new(s: &'a Scenario, estimate: &ZopaEstimate) -> ZopaEstimateJson<'a> {
+        ZopaEstimateJson {
+            actors: estimate.actors.iter().map(|&a| s.actors[a].name.as_str()).collect(),
+            samples: estimate.samples,
+            seed: estimate.seed,
+            hits: estimate.hits,
+            share: estimate.share,
+            share_low: estimate.share_low,
+            share_high: estimate.share_high,
+            size: estimate.size,
+            blocked_by_share: estimate
+                .actors
+                .iter()
+                .zip(&estimate.blocked_by_share)
+                .map(|(&a, &share)| (s.actors[a].name.as_str(), share))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ZopaEstimatesJson<'a> {
+    at_table: Option<ZopaEstimateJson<'a>>,
+    with_vetoes: Option<ZopaEstimateJson<'a>>,
+}
+
 #[derive(Serialize)]
 struct IssueJson<'a> {
     id: &'a str,
@@ -220,6 +266,11 @@ impl Serialize for AnalysisJson<'_> {
             with_vetoes: analysis.zopa_veto.as_ref().map(|z| ZopaJson::new(s, z)),
         };
         map.serialize_entry("zopa", &zopas)?;
+        let estimates = ZopaEstimatesJson {
+            at_table: analysis.zopa_table_estimate.as_ref().map(|e| ZopaEstimateJson::new(s, e)),
+            with_vetoes: analysis.zopa_veto_estimate.as_ref().map(|e| ZopaEstimateJson::new(s, e)),
+        };
+        map.serialize_entry("zopa_estimate", &estimates)?;
         map.serialize_entry("notes", &analysis.notes)?;
         map.serialize_entry("warnings", &self.warnings.iter().map(|w| &w.message).collect::<Vec<_>>())?;
         map.end()
