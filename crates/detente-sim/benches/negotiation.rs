@@ -9,29 +9,18 @@
 //! rounds the negotiation takes.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use detente_core::{Scenario, WeightPolicy};
-use detente_formats::genius::{InputFile, load_genius};
 use detente_sim::{Arena, Deadline, Negotiator, Protocol, negotiate, strategies};
 
-const ROUNDS: u32 = 100;
+// The tests' GENIUS loader (and the rest of their scaffolding, unused here).
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-fn genius(name: &str) -> Scenario {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/genius").join(name);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("a bundled GENIUS folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let files: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("readable"))).collect();
-    let inputs: Vec<InputFile<'_>> = files.iter().map(|(name, text)| InputFile { name, text }).collect();
-    load_genius(&inputs, WeightPolicy::Normalise).expect("a valid GENIUS scenario").0
-}
+use common::genius;
+
+const ROUNDS: u32 = 100;
 
 fn run(arena: &Arena, a: &str, b: &str) -> u32 {
     let mut negotiators: Vec<Box<dyn Negotiator>> =
