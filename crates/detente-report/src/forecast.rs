@@ -111,15 +111,10 @@ pub fn configured(name: ModelName, params: &[String]) -> Result<Model, ParamErro
     })
 }
 
-/// Runs one model and checks the shape of its answer, so that a model in
-/// progress cannot make a report index out of range.
-pub fn checked_forecast(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    checked_forecast_watched(input, model, options, &|_| {}, &AtomicBool::new(false))
-}
-
-/// [`checked_forecast`] with progress and cancellation
-/// ([`detente_forecast::forecast_watched`]), for the CLI's progress bar and
-/// the server's forecast jobs.
+/// Runs one model ([`detente_forecast::forecast_watched`]: progress and
+/// cancellation, for the CLI's progress bar and the server's forecasts) and
+/// checks the shape of its answer, so that a model in progress cannot make a
+/// report index out of range.
 pub fn checked_forecast_watched(
     input: &Input,
     model: &Model,
