@@ -418,24 +418,27 @@ fn analyze_structured(
     let zopa_veto = count(veto_group.clone(), &mut notes, "with vetoes");
     // Groups with constraint preferences: estimated from the same samples.
     let labelled = [("at the table", &table_group), ("with vetoes", &veto_group)];
-    let uncountable: Vec<(&str, &Vec<usize>, usize)> = labelled
+    // (index into `labelled`, the first member with constraint preferences)
+    let uncountable: Vec<(usize, usize)> = labelled
         .iter()
-        .filter_map(|&(label, group)| group.iter().find(|a| !is_additive(a)).map(|&a| (label, group, a)))
+        .enumerate()
+        .filter_map(|(g, (_, group))| group.iter().find(|a| !is_additive(a)).map(|&a| (g, a)))
         .collect();
     let estimates = if options.zopa_samples == 0 || uncountable.is_empty() {
         Vec::new()
     } else {
-        let groups: Vec<&[usize]> = uncountable.iter().map(|(_, g, _)| g.as_slice()).collect();
+        let groups: Vec<&[usize]> = uncountable.iter().map(|&(g, _)| labelled[g].1.as_slice()).collect();
         estimate_zopas(scenario, &space, n_outcomes, &groups, options)
     };
-    let (mut zopa_table_estimate, mut zopa_veto_estimate) = (None, None);
-    for (k, &(label, _, a)) in uncountable.iter().enumerate() {
+    let mut estimated: [Option<ZopaEstimate>; 2] = [None, None];
+    let mut estimates = estimates.into_iter();
+    for &(g, a) in &uncountable {
         let why = format!(
-            "the zone of agreement {label} is not counted: `{}` has constraint preferences, which cannot be counted \
+            "the zone of agreement {} is not counted: `{}` has constraint preferences, which cannot be counted \
              without enumerating",
-            scenario.actors[a].id
+            labelled[g].0, scenario.actors[a].id
         );
-        let Some(estimate) = estimates.get(k) else {
+        let Some(estimate) = estimates.next() else {
             notes.push(why);
             continue;
         };
@@ -449,12 +452,9 @@ fn analyze_structured(
             estimate.share_high * 100.0,
             estimate.size
         ));
-        if label == "at the table" {
-            zopa_table_estimate = Some(estimate.clone());
-        } else {
-            zopa_veto_estimate = Some(estimate.clone());
-        }
+        estimated[g] = Some(estimate);
     }
+    let [zopa_table_estimate, zopa_veto_estimate] = estimated;
     let reservations: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].reservation).collect();
     let capabilities: Vec<f64> = actors.iter().map(|&a| scenario.actors[a].capability).collect();
     let solutions = bargaining_solutions(&frontier, &reservations, &capabilities);
