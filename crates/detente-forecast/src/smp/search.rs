@@ -321,11 +321,14 @@ impl Smp {
             keys.sort_unstable();
             wk.order.extend(keys.iter().map(|&k| (low - (!k & low)) as usize));
         }
-        // The one-issue order, drawn as the search goes.
-        let (mut lo, mut hi) = (0, n);
-        let mut next_target = |order: &[usize], t: usize| -> Option<usize> {
+        // Several issues: the sorted targets; one issue: the positions'
+        // order from both ends inward, drawn as the search goes.
+        let (mut lo, mut hi, mut next) = (0, n, 0);
+        let wk = &*wk;
+        let ordered = std::iter::from_fn(|| {
             if self.dims > 1 {
-                return order.get(t).copied();
+                next += 1;
+                return wk.order.get(next - 1).copied();
             }
             if lo >= hi {
                 return None;
@@ -338,31 +341,21 @@ impl Smp {
                 hi -= 1;
                 Some(y)
             }
-        };
-
-        // Last round's target first (module documentation).
+        });
+        // Last round's target first (module documentation), then the rest
+        // in order; `true` marks the hint, which the order does not bound.
         let hint = a.previous_target.get(i).copied().flatten().filter(|&j| j != i && j < n);
+        let targets = hint
+            .map(|j| (j, true))
+            .into_iter()
+            .chain(ordered.filter(|&j| j != i && Some(j) != hint).map(|j| (j, false)));
+
         let mut best: Option<Target> = None;
         let mut bar = MIN_SIG_GAIN;
-        let mut t = 0;
-        loop {
-            let j = if t == 0 && hint.is_some() {
-                hint
-            } else {
-                let k = t - usize::from(hint.is_some());
-                match next_target(&wk.order, k) {
-                    Some(j) if Some(j) == hint || j == i => {
-                        t += 1;
-                        continue;
-                    }
-                    other => other,
-                }
-            };
-            t += 1;
-            let Some(j) = j else { break };
+        for (j, hinted) in targets {
             let uij = bs_util(row_i[j], rii);
             if first_bound(j, uij) + SLACK < bar {
-                if sorted && t > usize::from(hint.is_some()) {
+                if sorted && !hinted {
                     break;
                 }
                 continue;
