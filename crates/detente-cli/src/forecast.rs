@@ -9,10 +9,8 @@
 //! The JSON objects are detente-report's (`detente_report::forecast`), shared
 //! with the server.
 
-use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -29,6 +27,7 @@ use detente_report::forecast::{
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{ForecastArgs, ForecastFlags, ModelArg, SensitivityArgs};
+use crate::cancel::{self, CANCEL, Cancelled};
 use crate::forecast_plot;
 use crate::load::{LoadedScenario, load_scenario};
 use crate::plot::PictureFormat;
@@ -125,56 +124,8 @@ pub(crate) fn spread_text(spread: Spread) -> String {
     }
 }
 
-/// Ctrl-C during a sensitivity run: the command stops with status 130.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cancelled {
-    pub(crate) completed: usize,
-    pub(crate) runs: usize,
-}
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cancelled after {} of {} runs", self.completed, self.runs)
-    }
-}
-
-impl std::error::Error for Cancelled {}
-
-/// The exit status of a command stopped by Ctrl-C (128 + SIGINT).
-pub(crate) const CANCELLED_EXIT: u8 = 130;
-
-/// Ctrl-C during a forecast: the command stops with status 130.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ForecastCancelled {
-    pub(crate) rounds: usize,
-}
-
-impl fmt::Display for ForecastCancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = if self.rounds == 1 { "round" } else { "rounds" };
-        write!(f, "cancelled after {} {plural}", self.rounds)
-    }
-}
-
-impl std::error::Error for ForecastCancelled {}
-
-/// Set by Ctrl-C; a second Ctrl-C exits at once.
-static CANCEL: AtomicBool = AtomicBool::new(false);
-
-/// Makes Ctrl-C set [`CANCEL`] (a second one exits at once). Called first
-/// thing by each command, so that a Ctrl-C at any point reaches it; a
-/// process may install one handler only.
-fn install_cancel_handler() -> anyhow::Result<()> {
-    ctrlc::set_handler(|| {
-        if CANCEL.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(CANCELLED_EXIT));
-        }
-    })
-    .context("cannot install the Ctrl-C handler")
-}
-
 /// Runs one model with a progress bar for models with rounds; Ctrl-C gives
-/// [`ForecastCancelled`] (as an error of its own, so that `main` exits 130).
+/// [`Cancelled`] (as an error of its own, so that `main` exits 130).
 fn watched_forecast(
     input: &Input,
     model: &Model,
@@ -197,7 +148,7 @@ fn watched_forecast(
     );
     bar.finish_and_clear();
     match result {
-        Err(ForecastError::Cancelled { rounds }) => Err(ForecastCancelled { rounds }.into()),
+        Err(ForecastError::Cancelled { rounds }) => Err(Cancelled::rounds(rounds).into()),
         other => Ok(other),
     }
 }
@@ -240,7 +191,7 @@ fn forecast_options(flags: &ForecastFlags) -> ForecastOptions {
 
 /// `detente forecast`.
 pub(crate) fn run_forecast(args: &ForecastArgs) -> anyhow::Result<()> {
-    install_cancel_handler()?;
+    cancel::install_handler()?;
     if let Some(path) = &args.plot {
         PictureFormat::of(path)?;
     }
@@ -482,7 +433,7 @@ fn write_compare(
 
 /// `detente sensitivity`.
 pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
-    install_cancel_handler()?;
+    cancel::install_handler()?;
     if args.runs == 0 {
         bail!("--runs 0: a sensitivity analysis needs at least one run");
     }
@@ -520,7 +471,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let result = match result {
         Ok(result) => result,
-        Err(SensitivityError::Cancelled { completed, runs }) => return Err(Cancelled { completed, runs }.into()),
+        Err(SensitivityError::Cancelled { completed, runs }) => return Err(Cancelled::runs(completed, runs).into()),
         Err(error) => {
             return Err(error).with_context(|| {
                 format!("cannot run the {} model's sensitivity analysis of {}", chosen.name(), args.file.display())
@@ -774,12 +725,5 @@ mod tests {
         let (line, low, high) = sparkline(&wide).expect("non-empty");
         assert!(line.chars().count() <= 40, "{line}");
         assert_eq!((low, high), (0.0, 0.99));
-    }
-
-    #[test]
-    fn cancellation_reads_as_the_brief_says() {
-        assert_eq!(Cancelled { completed: 12, runs: 100 }.to_string(), "cancelled after 12 of 100 runs");
-        assert_eq!(ForecastCancelled { rounds: 3 }.to_string(), "cancelled after 3 rounds");
-        assert_eq!(ForecastCancelled { rounds: 1 }.to_string(), "cancelled after 1 round");
     }
 }

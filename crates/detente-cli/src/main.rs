@@ -6,6 +6,7 @@
 //! exit status 2, so scripts can tell bad input from a crash.
 
 mod args;
+mod cancel;
 mod forecast;
 mod forecast_plot;
 mod load;
@@ -38,17 +39,9 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            if let Some(cancelled) = error.downcast_ref::<forecast::Cancelled>() {
+            if let Some(cancelled) = error.downcast_ref::<cancel::Cancelled>() {
                 eprintln!("{cancelled}");
-                return ExitCode::from(forecast::CANCELLED_EXIT);
-            }
-            if let Some(cancelled) = error.downcast_ref::<forecast::ForecastCancelled>() {
-                eprintln!("{cancelled}");
-                return ExitCode::from(forecast::CANCELLED_EXIT);
-            }
-            if let Some(cancelled) = error.downcast_ref::<simulate::Cancelled>() {
-                eprintln!("{cancelled}");
-                return ExitCode::from(forecast::CANCELLED_EXIT);
+                return ExitCode::from(cancel::CANCELLED_EXIT);
             }
             eprintln!("error: {error}");
             for cause in error.chain().skip(1) {

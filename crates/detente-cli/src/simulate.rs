@@ -23,11 +23,9 @@
 //! exactly, so `merge` of all shards writes the same files, byte for byte,
 //! as one unsharded run.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
@@ -46,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::args::{MergeArgs, NegotiateArgs, NegotiationFlags, ProtocolArg, RolesArg, TournamentArgs};
+use crate::cancel::{self, CANCEL, Cancelled};
 use crate::load::{LoadedScenario, load_scenario};
 use crate::plot::PictureFormat;
 use crate::report::print_warnings;
@@ -71,29 +70,6 @@ pub(crate) fn tournament_help() -> String {
         agents_help()
     )
 }
-
-/// Ctrl-C during a tournament: the command stops with status 130.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Cancelled {
-    completed: u64,
-    total: u64,
-    out: Option<PathBuf>,
-}
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cancelled after {} of {} negotiations", self.completed, self.total)?;
-        if let Some(out) = &self.out {
-            write!(f, "; the finished ones are in {}", out.display())?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Cancelled {}
-
-/// Set by Ctrl-C; a second Ctrl-C exits at once.
-static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// The spec list of `--agents`, split at the commas outside parentheses.
 pub(crate) fn split_specs(text: &str) -> anyhow::Result<Vec<String>> {
@@ -552,13 +528,7 @@ fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<()> {
 
 /// `detente tournament`.
 pub(crate) fn run_tournament(args: &TournamentArgs) -> anyhow::Result<()> {
-    // First, so that a Ctrl-C at any point reaches the handler.
-    ctrlc::set_handler(|| {
-        if CANCEL.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(crate::forecast::CANCELLED_EXIT));
-        }
-    })
-    .context("cannot install the Ctrl-C handler")?;
+    cancel::install_handler()?;
     let shard = match &args.shard {
         None => Shard::ALL,
         Some(text) => text.parse::<Shard>().map_err(|_| {
@@ -614,7 +584,7 @@ pub(crate) fn run_tournament(args: &TournamentArgs) -> anyhow::Result<()> {
                 write_leaderboard_csv(&dir.join(LEADERBOARD_CSV), &rows)?;
                 write_manifest(dir, &manifest)?;
             }
-            return Err(Cancelled { completed, total, out: args.out.clone() }.into());
+            return Err(Cancelled::negotiations(completed, total, args.out.as_deref()).into());
         }
         Err(error) => return Err(error).context("the tournament failed"),
     }
@@ -890,11 +860,5 @@ mod tests {
     fn an_empty_agent_spec_is_named() {
         let err = split_specs("boulware,,linear").expect_err("an empty spec");
         assert!(err.to_string().contains("agent 2 is empty"), "{err}");
-    }
-
-    #[test]
-    fn cancellation_says_where_the_records_are() {
-        let c = Cancelled { completed: 10, total: 50, out: Some(PathBuf::from("out")) };
-        assert_eq!(c.to_string(), "cancelled after 10 of 50 negotiations; the finished ones are in out");
     }
 }
