@@ -144,6 +144,17 @@ pub(crate) struct Watch<'a> {
     cancel: &'a AtomicBool,
 }
 
+/// The flag of unwatched runs, never set.
+static NEVER_CANCELLED: AtomicBool = AtomicBool::new(false);
+
+impl Watch<'static> {
+    /// No progress reports, never cancelled: [`forecast`] and the models'
+    /// own entry points.
+    pub(crate) fn unwatched() -> Watch<'static> {
+        Watch { progress: &|_| {}, cancel: &NEVER_CANCELLED }
+    }
+}
+
 impl Watch<'_> {
     fn report(&self, done: usize, total: usize) {
         (self.progress)(Progress { done, total });
@@ -157,8 +168,8 @@ impl Watch<'_> {
 
 /// Runs one model on one input.
 pub fn forecast(input: &Input, model: &Model, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    let never = AtomicBool::new(false);
-    forecast_watched(input, model, options, &|_| {}, &never)
+    let Watch { progress, cancel } = Watch::unwatched();
+    forecast_watched(input, model, options, progress, cancel)
 }
 
 /// Runs one model on one input as [`forecast`] does, reporting each round

@@ -71,8 +71,6 @@ use serde::Serialize;
 pub use analysis::{RoundAnalysis, analyse_round};
 pub use offers::{Move, OfferKind, choose_offer, offer};
 
-use std::sync::atomic::AtomicBool;
-
 use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop, Watch};
 
 /// Rounds played when neither [`ForecastOptions::max_rounds`] nor
@@ -375,8 +373,7 @@ pub struct RoundRecord {
 /// Forecasts every issue with the expected-utility model; the trajectory
 /// holds each issue's final positions once that issue has stopped.
 pub fn forecast(input: &Input, params: &EuParams, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    let never = AtomicBool::new(false);
-    forecast_watched(input, params, options, Watch { progress: &|_| {}, cancel: &never })
+    forecast_watched(input, params, options, Watch::unwatched())
 }
 
 /// [`forecast`], watched as [`crate::forecast_watched`] says: issues are
@@ -423,8 +420,7 @@ pub fn play_issue(
     params: &EuParams,
     options: &ForecastOptions,
 ) -> Result<IssueRun, ForecastError> {
-    let never = AtomicBool::new(false);
-    let watch = Watch { progress: &|_| {}, cancel: &never };
+    let watch = Watch::unwatched();
     let total = options.max_rounds.unwrap_or(params.max_rounds);
     play_issue_watched(input, issue, params, options, Place { watch, played: 0, offset: 0, total })
 }

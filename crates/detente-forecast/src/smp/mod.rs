@@ -164,15 +164,14 @@ const SALIENCE_SUM_TOLERANCE: f64 = 1e-9;
 
 /// Runs KTAB's SMP on `input`; see the module documentation.
 pub fn forecast(input: &Input, params: &SmpParams, options: &ForecastOptions) -> Result<Forecast, ForecastError> {
-    let never = AtomicBool::new(false);
-    Ok(drive(input, params, options, false, Watch { progress: &|_| {}, cancel: &never })?.forecast)
+    Ok(drive(input, params, options, false, Watch::unwatched())?.forecast)
 }
 
 /// Runs KTAB's SMP and keeps, besides the forecast, the ideals of every state
 /// and each state's winning probabilities (what KTAB's log prints as
 /// "History of actors' winning probabilities").
 pub fn run(input: &Input, params: &SmpParams, options: &ForecastOptions) -> Result<SmpRun, ForecastError> {
-    run_watched(input, params, options, &|_| {}, &AtomicBool::new(false))
+    drive(input, params, options, true, Watch::unwatched())
 }
 
 /// [`run`] with progress and cancellation, as [`crate::forecast_watched`]:
