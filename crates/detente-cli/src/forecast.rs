@@ -30,6 +30,7 @@ use crate::args::{ForecastArgs, ForecastFlags, ModelArg, SensitivityArgs};
 use crate::cancel::{self, CANCEL, Cancelled};
 use crate::forecast_plot;
 use crate::load::{LoadedScenario, load_scenario};
+use crate::numbers::group_thousands;
 use crate::plot::PictureFormat;
 use crate::report::print_warnings;
 
@@ -547,7 +548,7 @@ fn write_sensitivity(
         out,
         "{} Monte Carlo runs, seed {}; {} uncertain inputs ({from_scenario} with the scenario's spread, the others \
          position {}, salience {}, capability {})",
-        group_thousands(result.runs),
+        group_thousands(result.runs as u64),
         result.seed,
         result.inputs.len(),
         spread_text(options.position),
@@ -622,8 +623,8 @@ fn failures_text(result: &Sensitivity) -> Option<String> {
     let first = result.failures.first()?;
     Some(format!(
         "{} of {} runs failed and were left out (first: run {}: {})",
-        group_thousands(result.failed_runs),
-        group_thousands(result.runs),
+        group_thousands(result.failed_runs as u64),
+        group_thousands(result.runs as u64),
         first.run,
         first.error
     ))
@@ -645,18 +646,6 @@ fn sparkline(counts: &[u64]) -> Option<(String, f64, f64)> {
     let bins = counts.len() as f64;
     let high = ((first + groups.len() * group) as f64 / bins).min(1.0);
     Some((line, first as f64 / bins, high))
-}
-
-fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod cancel;
 mod forecast;
 mod forecast_plot;
 mod load;
+mod numbers;
 mod plot;
 mod report;
 mod serve;

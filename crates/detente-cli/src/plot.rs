@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, anyhow, bail};
 use detente_core::{Analysis, Scenario, Solution, UtilityTables};
+
+use crate::numbers::count_text;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -188,8 +190,8 @@ impl Picture {
                 first.name,
                 second.name,
                 ordinal(stride),
-                thousands(outcomes.len() as u128),
-                thousands(n_outcomes)
+                count_text(outcomes.len() as u128),
+                count_text(n_outcomes)
             )
         }];
         if solutions.iter().all(|s| s.points.is_empty()) {
@@ -294,23 +296,7 @@ fn ordinal(n: u128) -> String {
 /// "1 outcome", "390,625 outcomes".
 fn count_outcomes(n: u128) -> String {
     let noun = if n == 1 { "outcome" } else { "outcomes" };
-    format!("{} {noun}", thousands(n))
-}
-
-/// 390625 as "390,625".
-fn thousands(n: u128) -> String {
-    if n >= 1_000_000_000_000 {
-        return format!("{:.3e}", n as f64);
-    }
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
+    format!("{} {noun}", count_text(n))
 }
 
 pub(crate) type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -463,9 +449,9 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, picture: &Pict
     area.draw(&Circle::new((symbol_x, y), 4, OUTCOME_COLOUR.filled()))?;
     let drawn = picture.outcomes.len() as u128;
     let outcome_detail = if drawn == picture.n_outcomes {
-        format!("all {}", thousands(picture.n_outcomes))
+        format!("all {}", count_text(picture.n_outcomes))
     } else {
-        format!("{} of {} drawn", thousands(drawn), thousands(picture.n_outcomes))
+        format!("{} of {} drawn", count_text(drawn), count_text(picture.n_outcomes))
     };
     entry(&mut y, "outcome", Some(outcome_detail))?;
 
@@ -1057,10 +1043,6 @@ mod tests {
     fn numbers_read_well() {
         assert_eq!(count_outcomes(1), "1 outcome");
         assert_eq!(count_outcomes(1234), "1,234 outcomes");
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(390_625), "390,625");
-        assert_eq!(thousands(100_000_000), "100,000,000");
         assert_eq!(ordinal(2), "2nd");
         assert_eq!(ordinal(3), "3rd");
         assert_eq!(ordinal(7), "7th");

@@ -9,6 +9,7 @@ use detente_core::{Analysis, IssueDomain, Method, OutcomeSpace, Scenario, Zopa, 
 use detente_report::analysis::{SOLUTIONS, solution};
 
 use crate::load::LoadedScenario;
+use crate::numbers::{about_text, count_text, count_text_approx, group_thousands};
 
 pub(crate) fn print_warnings(loaded: &LoadedScenario) {
     for w in &loaded.warnings {
@@ -16,31 +17,14 @@ pub(crate) fn print_warnings(loaded: &LoadedScenario) {
     }
 }
 
-/// "1,944,000", or "1.000e10" when the count does not fit.
+/// "1,944,000", or "1.000 × 10³⁰" for the largest spaces.
 pub(crate) fn format_count(space: &OutcomeSpace) -> String {
-    match space.size() {
-        Some(n) => group_thousands(u128::from(n)),
-        None => format!("{:.3e}", space.approximate_size()),
+    let exact = space.levels.iter().try_fold(1u128, |acc, &n| acc.checked_mul(u128::from(n)));
+    match exact {
+        Some(n) => count_text(n),
+        // Past 2¹²⁸ only the magnitude is known; 4 digits of it are exact enough.
+        None => count_text_approx(space.approximate_size()),
     }
-}
-
-/// A count for reading: "1,944,000", or "1.000e30" from 10¹² on, where the
-/// digits stop being readable (the JSON keeps them exact).
-fn count_text(n: u128) -> String {
-    if n >= 1_000_000_000_000 { format!("{:.3e}", n as f64) } else { group_thousands(n) }
-}
-
-/// "1,944,000".
-fn group_thousands(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn describe_domain(domain: &IssueDomain) -> String {
@@ -252,23 +236,6 @@ fn percent_text(share: f64, decimals: usize) -> String {
     let significant = if percent > 0.0 { (1.0 - percent.log10().floor()).clamp(2.0, 12.0) as usize } else { 2 };
     let decimals = decimals.max(significant);
     format!("{percent:.decimals$}")
-}
-
-/// An estimated count: "about 31,416" below a million, else "about 3.1 × 10⁷".
-fn about_text(x: f64) -> String {
-    if x < 1e6 {
-        return format!("about {}", group_thousands(x.round() as u128));
-    }
-    let mut exponent = x.log10().floor() as i32;
-    let mut mantissa = x / 10f64.powi(exponent);
-    if format!("{mantissa:.1}") == "10.0" {
-        exponent += 1;
-        mantissa /= 10.0;
-    }
-    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let power: String =
-        exponent.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| SUPERSCRIPTS[d as usize]).collect();
-    format!("about {mantissa:.1} × 10{power}")
 }
 
 pub(crate) fn write_frontier_csv(out: &mut impl Write, s: &Scenario, analysis: &Analysis) -> io::Result<()> {

@@ -363,8 +363,8 @@ fn analyze_structured(
     let size = n_outcomes as f64;
     let is_additive = |a: &usize| !matches!(scenario.actors[*a].preference, Preference::Constraint(_));
     let mut notes = vec![format!(
-        "{size:.3e} outcomes are more than the {} enumerated (--max-outcomes); the frontier comes from the \
-         preferences' structure",
+        "the space has more outcomes than the {} that are enumerated (--max-outcomes); the frontier comes from \
+         the preferences' structure",
         options.max_outcomes
     )];
     let (frontier, method) = if actors.iter().all(is_additive) {
@@ -442,15 +442,10 @@ fn analyze_structured(
             notes.push(why);
             continue;
         };
+        // The estimate itself is in `zopa_estimate` (and the report's ZOPA line).
         notes.push(format!(
-            "{why}; it is estimated from {} uniformly drawn outcomes (seed {}): {:.4}% of the space (95% Wilson \
-             interval {:.4}–{:.4}%), about {:.3e} outcomes",
-            estimate.samples,
-            estimate.seed,
-            estimate.share * 100.0,
-            estimate.share_low * 100.0,
-            estimate.share_high * 100.0,
-            estimate.size
+            "{why}; it is estimated instead from {} uniformly drawn outcomes (seed {})",
+            estimate.samples, estimate.seed
         ));
         estimated[g] = Some(estimate);
     }
