@@ -116,7 +116,13 @@ fn a_nonlinear_zopa_of_10_to_the_10_is_estimated_reproducibly() {
         assert!((e["size"].as_f64().unwrap() - share * 1e10).abs() < 1.0, "{e}");
         assert_eq!(e["blocked_by_share"].as_object().unwrap().len(), 2, "{e}");
     }
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("estimated instead from 20000 uniformly drawn outcomes (seed 5)")));
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("estimated instead from 20000 uniformly drawn outcomes (seed 5)"))
+    );
     assert_eq!(run("5")["zopa_estimate"], v["zopa_estimate"], "the same seed gives the same estimate");
 
     // S-1NIKFRT-1's zone is a proper part of its space: another seed draws other outcomes.

@@ -704,18 +704,7 @@ pub async fn create_job(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<JobRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<JobView>)> {
-    let (new, refs, work) = match request.kind.as_str() {
-        "sensitivity" => sensitivity_job(&state, &request).await?,
-        "forecast" => forecast_job(&state, &request).await?,
-        "negotiation" => negotiation_job(&state, &request).await?,
-        "tournament" => tournament_job(&state, &request).await?,
-        other => {
-            return Err(ApiError::invalid(
-                "kind",
-                format!("unknown job kind `{other}`; expected sensitivity, forecast, negotiation or tournament"),
-            ));
-        }
-    };
+    let (new, refs, work) = prepare_job(&state, &request, None).await?;
     match state.jobs().submit(state.store(), new, refs, work).await? {
         Ok(job) => {
             tracing::info!(job = job.id, kind = job.kind, total = job.total, "job queued");
@@ -936,8 +925,19 @@ async fn negotiation_job(state: &AppState, request: &JobRequest) -> ApiResult<Pr
     Ok((new, vec![p.reference], work))
 }
 
-async fn tournament_job(state: &AppState, request: &JobRequest) -> ApiResult<PreparedJob> {
-    tournament_job_at(state, request, None).await
+/// Checks a job request and prepares its work. `versions` pins a resumed
+/// tournament to the scenario versions it started on.
+async fn prepare_job(state: &AppState, request: &JobRequest, versions: Option<&[i64]>) -> ApiResult<PreparedJob> {
+    match request.kind.as_str() {
+        "sensitivity" => sensitivity_job(state, request).await,
+        "forecast" => forecast_job(state, request).await,
+        "negotiation" => negotiation_job(state, request).await,
+        "tournament" => tournament_job_at(state, request, versions).await,
+        other => Err(ApiError::invalid(
+            "kind",
+            format!("unknown job kind `{other}`; expected sensitivity, forecast, negotiation or tournament"),
+        )),
+    }
 }
 
 /// A tournament job on the scenarios' latest versions, or (a resumed job)
@@ -1003,33 +1003,27 @@ async fn tournament_job_at(state: &AppState, request: &JobRequest, versions: Opt
 pub(crate) async fn rebuild_job(state: &AppState, job: &JobRecord) -> ApiResult<(Vec<ScenarioRef>, Work)> {
     let unreadable = |e: serde_json::Error| ApiError::internal(format!("its stored request is unreadable: {e}"));
     let stored: Value = serde_json::from_str(&job.params).map_err(unreadable)?;
-    let (new, refs, work) = match job.kind.as_str() {
-        "sensitivity" | "forecast" | "negotiation" => {
-            let request: JobRequest = serde_json::from_value(stored.clone()).map_err(unreadable)?;
-            if request.kind != job.kind {
-                return Err(ApiError::internal(format!("its stored request is a {} job's", request.kind)));
-            }
-            match job.kind.as_str() {
-                "sensitivity" => sensitivity_job(state, &request).await?,
-                "forecast" => forecast_job(state, &request).await?,
-                _ => negotiation_job(state, &request).await?,
-            }
-        }
-        "tournament" => {
-            let t = &stored["tournament"];
-            let scenarios = t["scenarios"].as_array().map(Vec::as_slice).unwrap_or_default();
-            let ids: Vec<Value> = scenarios.iter().map(|s| s["id"].clone()).collect();
-            let versions: Vec<i64> = scenarios.iter().filter_map(|s| s["version"].as_i64()).collect();
-            let request = json!({
-                "kind": "tournament", "scenario_ids": ids, "agents": t["agents"], "protocol": t["protocol"],
-                "rounds": t["rounds"], "seed": t["seed"], "repetitions": t["repetitions"], "roles": t["roles"],
-                "self_play": t["self_play"],
-            });
-            let request: JobRequest = serde_json::from_value(request).map_err(unreadable)?;
-            tournament_job_at(state, &request, Some(&versions)).await?
-        }
-        other => return Err(ApiError::internal(format!("this server has no `{other}` jobs"))),
+    // A tournament stores its resolved scenarios (id and version); the
+    // others store the request itself.
+    let (request, versions) = if job.kind == "tournament" {
+        let t = &stored["tournament"];
+        let scenarios = t["scenarios"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let ids: Vec<Value> = scenarios.iter().map(|s| s["id"].clone()).collect();
+        let versions: Vec<i64> = scenarios.iter().filter_map(|s| s["version"].as_i64()).collect();
+        let request = json!({
+            "kind": "tournament", "scenario_ids": ids, "agents": t["agents"], "protocol": t["protocol"],
+            "rounds": t["rounds"], "seed": t["seed"], "repetitions": t["repetitions"], "roles": t["roles"],
+            "self_play": t["self_play"],
+        });
+        (request, Some(versions))
+    } else {
+        (stored.clone(), None)
     };
+    let request: JobRequest = serde_json::from_value(request).map_err(unreadable)?;
+    if request.kind != job.kind {
+        return Err(ApiError::internal(format!("its stored request is a {} job's", request.kind)));
+    }
+    let (new, refs, work) = prepare_job(state, &request, versions.as_deref()).await?;
     let rebuilt: Value = serde_json::from_str(&new.params).map_err(unreadable)?;
     if rebuilt != stored {
         return Err(ApiError::internal("its stored request no longer prepares the same job"));
