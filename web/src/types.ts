@@ -135,7 +135,7 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 
 export interface Job {
   id: string;
-  kind: 'sensitivity' | 'negotiation' | 'tournament';
+  kind: 'sensitivity' | 'forecast' | 'negotiation' | 'tournament';
   status: JobStatus;
   progress: { done: number; total: number };
   error?: string | null;

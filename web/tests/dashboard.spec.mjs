@@ -6,7 +6,7 @@
 // It loads the seed scenario ("Riyadh talks…"), checks that the utility-space
 // chart draws the sampled outcomes, the Pareto frontier and the solutions,
 // shows a validation error next to the field the API names, runs a
-// compromise forecast, a sensitivity job (and cancels another), a negotiation
+// compromise forecast, an SMP forecast job, a sensitivity job (and cancels another), a negotiation
 // and a tournament, round-trips an edit on a copy of the seed scenario, checks
 // the 401 message without a token, and saves a screenshot to docs/dashboard.png.
 
@@ -203,6 +203,26 @@ await step('comparing all six models fills the comparison table', async () => {
   return Object.entries(compare).map(([m, v]) => `${m} ${Number(v.territory).toFixed(1)}`).join(', ') + ' (territory)';
 });
 
+await step('an SMP forecast run as a job shows its progress, then the result, and joins the comparison', async () => {
+  await page.click('.tabs a[data-tab="forecasts"]');
+  const byDefault = await page.isChecked('#forecast-as-job');
+  check(!byDefault, 'a five-actor scenario runs forecasts in the request by default');
+  await page.check('#forecast-as-job');
+  await page.selectOption('#forecast-model', 'smp');
+  await page.click('#run-forecast');
+  const end = await waitJob('forecast-job');
+  check(end.status === 'succeeded', `the job succeeded, got ${end.status}: ${end.text}`);
+  await page.waitForSelector('#forecast-result[data-model="smp"] #forecast-table', { timeout: T });
+  const f = await hookValue(() => window.__detente.forecast);
+  check(f.model === 'smp' && f.rounds >= 1, `an SMP forecast with rounds, got ${f.model} after ${f.rounds}`);
+  const compared = await hookValue(() => window.__detente.compare);
+  check(compared.smp && Math.abs(compared.smp.territory - f.outcome.territory) < 1e-9, 'the job’s SMP forecast is the one the request gave (the comparison table holds both)');
+  const listed = await page.locator('details.past-jobs').count();
+  check(listed === 1, 'earlier forecast jobs are listed');
+  await page.uncheck('#forecast-as-job');
+  return `${(await page.textContent('#forecast-job-status')).trim()}; territory ${f.outcome.territory.toFixed(2)}`;
+});
+
 await step('a sensitivity job runs with progress and shows the tornado and the histograms', async () => {
   await page.click('.tabs a[data-tab="sensitivity"]');
   await page.selectOption('#sens-model', 'compromise');
@@ -345,10 +365,10 @@ await step('without a token a write says it needs one (401); with a wrong one, t
   await go(`#/scenarios/${encodeURIComponent(scenarioId)}/forecasts`);
   await page.waitForSelector('#run-forecast');
   const attempt = async () => {
-    await page.evaluate(() => document.querySelector('#tab-forecasts .status')?.replaceChildren());
+    await page.evaluate(() => document.querySelector('#forecast-status')?.replaceChildren());
     await page.click('#run-forecast');
-    await page.waitForSelector('#tab-forecasts .status .msg-error');
-    return (await page.textContent('#tab-forecasts .status')).trim();
+    await page.waitForSelector('#forecast-status .msg-error');
+    return (await page.textContent('#forecast-status')).trim();
   };
   await setToken('');
   const none = await attempt();

@@ -258,7 +258,7 @@ addScenario(fx('riyadh.json'));
 const JOB_MS = Number(process.env.MOCK_JOB_MS ?? 1500);
 
 function startJob(body) {
-  const kinds = ['sensitivity', 'negotiation', 'tournament'];
+  const kinds = ['sensitivity', 'forecast', 'negotiation', 'tournament'];
   if (!kinds.includes(body.kind)) throw Object.assign(new Error(`kind must be one of ${kinds.join(', ')}`), { status: 422, code: 'invalid_job', field: 'kind' });
   if (body.kind !== 'tournament' && !scenarios.has(String(body.scenario_id)))
     throw Object.assign(new Error(`no scenario ${body.scenario_id}`), { status: 404, code: 'not_found', field: 'scenario_id' });
@@ -272,8 +272,9 @@ function startJob(body) {
         field: 'protocol',
       });
   }
+  if (body.kind === 'forecast') mockForecast(String(body.scenario_id), body.model);
   const id = String(nextJob++);
-  const total = body.kind === 'sensitivity' ? Number(body.runs) || 1000 : body.kind === 'tournament' ? 4 : 1;
+  const total = body.kind === 'forecast' ? 100 : body.kind === 'sensitivity' ? Number(body.runs) || 1000 : body.kind === 'tournament' ? 4 : 1;
   const job = {
     id,
     kind: body.kind,
@@ -304,8 +305,18 @@ const publicJob = (j) => {
   return rest;
 };
 
+/** The fixture forecast of `model` on the seed scenario, or the error the server would give. */
+function mockForecast(id, model) {
+  const all = fx('forecasts.json');
+  const f = all[model];
+  if (!f) throw new HttpError(422, 'unknown_model', `model must be one of ${Object.keys(all).join(', ')}`, 'model');
+  if (detail(id).spec.name !== f.scenario) throw new HttpError(422, 'unsupported', 'the mock server has forecasts for the seed scenario only');
+  return f;
+}
+
 function jobResult(job) {
   const b = job.body;
+  if (job.kind === 'forecast') return mockForecast(String(b.scenario_id), b.model);
   if (job.kind === 'sensitivity') {
     const s = fx('sensitivity.json');
     s.runs = Number(b.runs) || s.runs;
@@ -465,11 +476,7 @@ async function api(req, res, url) {
       }
       if (b === 'forecasts' && m === 'POST') {
         const body = await readBody(req);
-        const all = fx('forecasts.json');
-        const f = all[body.model];
-        if (!f) throw new HttpError(422, 'unknown_model', `model must be one of ${Object.keys(all).join(', ')}`, 'model');
-        if (detail(id).spec.name !== f.scenario) throw new HttpError(422, 'unsupported', 'the mock server has forecasts for the seed scenario only');
-        return send(res, 200, { ...f, result_id: `f-${body.model}` });
+        return send(res, 200, { ...mockForecast(id, body.model), result_id: `f-${body.model}` });
       }
     }
   }

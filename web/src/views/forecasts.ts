@@ -1,14 +1,23 @@
 // Forecasts: run a model, show where each issue settles and every actor's
-// position round by round, and compare the models run so far.
+// position round by round, and compare the models run so far. A forecast
+// runs in the request, or as a job (a progress bar and a cancel button) for
+// scenarios large enough that KTAB's SMP takes seconds.
 
 import { api, errorText } from '../api';
 import { mountChart, PALETTE } from '../charts';
 import { append, clear, fmt, h, setMessage } from '../dom';
 import { hook } from '../hook';
+import { jobPanel, pastJobs } from '../jobs';
 import type { Route } from '../main';
 import { MODELS, modelLabel } from '../models';
-import type { Forecast, ForecastIssue } from '../types';
+import type { Forecast, ForecastIssue, Job } from '../types';
 import type { ScenarioContext } from './scenario';
+
+/**
+ * From this many actors on, "Run forecast" starts a job by default: KTAB's
+ * SMP takes about a second at 300 actors and half a minute at 1,000.
+ */
+const JOB_FROM_ACTORS = 300;
 
 /** Forecasts already run, per (scenario, version): the comparison table reads them. */
 const cache = new Map<string, Map<string, Forecast | { error: string }>>();
@@ -236,7 +245,7 @@ function compareTable(box: HTMLElement, ctx: ScenarioContext): void {
 }
 
 export async function renderForecasts(panel: HTMLElement, r: Route, ctx: ScenarioContext): Promise<void> {
-  const status = h('div', { class: 'status', 'aria-live': 'polite' });
+  const status = h('div', { id: 'forecast-status', class: 'status', 'aria-live': 'polite' });
   const out = h('div', { id: 'forecast-result' });
   const compare = h('div', { id: 'compare' });
   const model = h(
@@ -274,7 +283,36 @@ export async function renderForecasts(panel: HTMLElement, r: Route, ctx: Scenari
     }
   };
 
+  const asJob = h('input', {
+    type: 'checkbox',
+    id: 'forecast-as-job',
+    checked: ctx.detail.spec.actors.length >= JOB_FROM_ACTORS,
+  });
+
+  const onJobDone = async (job: Job): Promise<void> => {
+    if (job.status !== 'succeeded') return;
+    setMessage(status, 'info', 'Loading the result…');
+    try {
+      const f = await api.jobResult<Forecast>(job.id);
+      if (!r.alive()) return;
+      runsOf(ctx).set(f.model, f);
+      clear(status);
+      model.value = f.model;
+      showForecast(out, f);
+      compareTable(compare, ctx);
+    } catch (e) {
+      if (r.alive()) setMessage(status, 'error', errorText(e));
+    }
+  };
+  const panelJob = jobPanel(r, 'forecast-job', onJobDone);
+
   const runOne = async (): Promise<void> => {
+    if (asJob.checked) {
+      clear(status);
+      clear(out);
+      await panelJob.start({ kind: 'forecast', scenario_id: ctx.id, ...body(model.value) });
+      return;
+    }
     setMessage(status, 'info', `Running the ${modelLabel(model.value)} model…`);
     try {
       const f = await run(model.value);
@@ -311,9 +349,16 @@ export async function renderForecasts(panel: HTMLElement, r: Route, ctx: Scenari
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Round limit'), rounds),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Seed (SMP)'), seed),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Model parameters'), params),
+      h(
+        'label',
+        { class: 'check inline', title: 'Run it on the server as a job, with a progress bar and a cancel button; on by default for large scenarios' },
+        asJob,
+        ' As a job',
+      ),
       h('button', { type: 'submit', id: 'run-forecast', class: 'primary' }, 'Run forecast'),
       h('button', { type: 'button', id: 'compare-models', onclick: () => void runAll() }, 'Compare all models'),
     ),
+    panelJob.el,
     status,
     out,
     h('section', { 'aria-labelledby': 'compare-h' }, h('h2', { id: 'compare-h' }, 'Models compared'), compare),
@@ -324,4 +369,12 @@ export async function renderForecasts(panel: HTMLElement, r: Route, ctx: Scenari
     model.value = last.model;
     showForecast(out, last);
   }
+  const past = await pastJobs('forecast', ctx.id, (j) => {
+    clear(out);
+    void panelJob.watch(j.id);
+  });
+  if (!r.alive()) return;
+  panel.insertBefore(past, panelJob.el);
+  const q = ctx.query.get('job');
+  if (q) void panelJob.watch(q);
 }

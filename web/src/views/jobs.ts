@@ -8,7 +8,8 @@ import type { Job } from '../types';
 function resultHref(j: Job): string | null {
   if (j.kind === 'tournament') return `#/tournaments?job=${encodeURIComponent(j.id)}`;
   if (!j.scenario_id) return null;
-  return `#/scenarios/${encodeURIComponent(String(j.scenario_id))}/${j.kind}?job=${encodeURIComponent(j.id)}`;
+  const tab = j.kind === 'forecast' ? 'forecasts' : j.kind;
+  return `#/scenarios/${encodeURIComponent(String(j.scenario_id))}/${tab}?job=${encodeURIComponent(j.id)}`;
 }
 
 export async function renderJobs(main: HTMLElement, r: Route): Promise<void> {
