@@ -972,7 +972,14 @@ mod tests {
         // They are estimated instead, and the note says so.
         let estimate = searched.zopa_table_estimate.as_ref().expect("estimated by default");
         assert_eq!(estimate.samples, DEFAULT_ZOPA_SAMPLES);
-        assert!(searched.notes.iter().any(|n| n.contains("estimated from 1000000")), "{:?}", searched.notes);
+        assert!(
+            searched
+                .notes
+                .iter()
+                .any(|n| n.contains("estimated instead from 1000000 uniformly drawn outcomes (seed 0)")),
+            "{:?}",
+            searched.notes
+        );
         let unestimated =
             analyze(&s, &AnalysisOptions { max_outcomes: 999, zopa_samples: 0, ..AnalysisOptions::default() })
                 .expect("branch and bound");
