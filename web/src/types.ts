@@ -128,7 +128,18 @@ export interface Forecast {
   nearest_option?: Record<string, string>;
   trajectory: number[][][];
   trajectory_normalised?: number[][][];
+  /** Issues whose positions cycle up to the round limit (the expected-utility model). */
+  cycles?: ForecastCycle[];
   warnings: string[];
+}
+
+export interface ForecastCycle {
+  issue: string;
+  period: number;
+  since_round: number;
+  /** The settlement after each round of the last cycle, in the issue's units; the last is the forecast. */
+  outcomes: number[];
+  outcomes_normalised: number[];
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -6,7 +6,7 @@
 // It loads the seed scenario ("Riyadh talks…"), checks that the utility-space
 // chart draws the sampled outcomes, the Pareto frontier and the solutions,
 // shows a validation error next to the field the API names, runs a
-// compromise forecast, an SMP forecast job, a sensitivity job (and cancels another), a negotiation
+// compromise forecast, an expected-utility forecast's cycles, an SMP forecast job, a sensitivity job (and cancels another), a negotiation
 // and a tournament, round-trips an edit on a copy of the seed scenario, checks
 // the 401 message without a token, and saves a screenshot to docs/dashboard.png.
 
@@ -201,6 +201,17 @@ await step('comparing all six models fills the comparison table', async () => {
   const cols = await page.locator('#compare-table thead th').count();
   check(cols === 7, `an issue column and six model columns, got ${cols}`);
   return Object.entries(compare).map(([m, v]) => `${m} ${Number(v.territory).toFixed(1)}`).join(', ') + ' (territory)';
+});
+
+await step('an expected-utility forecast that ends in cycles says where each cycling issue settles in turn', async () => {
+  await page.selectOption('#forecast-model', 'eu');
+  await page.click('#run-forecast');
+  await page.waitForSelector('#forecast-result[data-model="eu"] #forecast-table');
+  const cycling = await page.$$eval('#forecast-cycles li', (els) => els.map((e) => e.dataset.issue));
+  check(JSON.stringify(cycling) === '["ceasefire","alliance"]', `cycles on ceasefire and alliance, got ${JSON.stringify(cycling)}`);
+  const text = await page.textContent('#forecast-cycles li[data-issue="alliance"]');
+  check(/every 2 rounds/.test(text) && /NATO membership/.test(text) && /permanent neutrality/.test(text), `the alliance cycle names both options, got “${text}”`);
+  return text.trim();
 });
 
 await step('an SMP forecast run as a job shows its progress, then the result, and joins the comparison', async () => {

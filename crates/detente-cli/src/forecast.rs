@@ -19,7 +19,7 @@ use detente_forecast::sensitivity::{
     self, IssueSensitivity, Parameter, Sensitivity, SensitivityError, SensitivityOptions, SpreadSource, TornadoBar,
     UncertainInput,
 };
-use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Scale, Stop};
+use detente_forecast::{Cycle, Forecast, ForecastError, ForecastOptions, Input, Model, Scale, Stop};
 use detente_report::forecast::{
     CompareJson, ForecastContext, ForecastJson, ModelName, SensitivityJson, check_sensitivity_size,
     checked_forecast_watched,
@@ -273,6 +273,9 @@ fn write_forecast(out: &mut impl Write, prepared: &Prepared, forecast: &Forecast
         writeln!(out, "\n{} ({})", scale.name, scale.id)?;
         writeln!(out, "  scale     {}", scale_text(scale))?;
         writeln!(out, "  forecast  {}", outcome_text(scale, forecast.outcome[k]))?;
+        if let Some(c) = forecast.cycles.iter().find(|c| c.issue == k) {
+            writeln!(out, "  cycle     {}", cycle_text(scale, c))?;
+        }
         writeln!(out, "  {}", if closed { "positions" } else { "positions, start → final" })?;
         for a in 0..input.actors.len() {
             let name = prepared.actor_name(a);
@@ -285,6 +288,30 @@ fn write_forecast(out: &mut impl Write, prepared: &Prepared, forecast: &Forecast
         }
     }
     Ok(())
+}
+
+/// "the positions repeat every 2 rounds from round 3; the issue settles at
+/// 6, then 0, in turn, so the forecast (the last round's) depends on the
+/// round limit".
+fn cycle_text(scale: &Scale, c: &Cycle) -> String {
+    let settlements: Vec<String> = c
+        .outcomes
+        .iter()
+        .map(|&x| {
+            let value = fmt_units(scale, scale.denormalise(x));
+            match scale.nearest_option(x) {
+                Some(option) => format!("{value} ({option})"),
+                None => value,
+            }
+        })
+        .collect();
+    format!(
+        "the positions repeat every {} rounds from round {}; the issue settles at {}, in turn, so the forecast \
+         (the last round's) depends on the round limit",
+        c.period,
+        c.since_round,
+        settlements.join(", then ")
+    )
 }
 
 /// "0–12: months from the agreement …", or "0 NATO membership · 1 … · 2 …".
@@ -416,7 +443,23 @@ fn write_compare(
             let name = m.name();
             match r {
                 Err(e) => Some(format!("{name}: no forecast: {e}")),
-                Ok(f) if f.stop != Stop::ClosedForm => Some(format!("{name}: {}", stop_text(f))),
+                Ok(f) if f.stop != Stop::ClosedForm => {
+                    let cycling: Vec<&str> = f.cycles.iter().map(|c| input.issues[c.issue].id.as_str()).collect();
+                    Some(match cycling.split_last() {
+                        None => format!("{name}: {}", stop_text(f)),
+                        Some((last, [])) => format!(
+                            "{name}: {}; the positions on {last} cycle, so there the forecast depends on the round \
+                             limit (`forecast --model {name}` shows the cycle)",
+                            stop_text(f)
+                        ),
+                        Some((last, rest)) => format!(
+                            "{name}: {}; the positions on {} and {last} cycle, so there the forecast depends on \
+                             the round limit (`forecast --model {name}` shows the cycles)",
+                            stop_text(f),
+                            rest.join(", ")
+                        ),
+                    })
+                }
                 Ok(_) => None,
             }
         })

@@ -125,10 +125,12 @@ fn forecast_json_has_the_documented_keys() {
         "nearest_option",
         "trajectory",
         "trajectory_normalised",
+        "cycles",
         "warnings",
     ] {
         assert!(v.get(key).is_some(), "missing key {key}");
     }
+    assert_eq!(v["cycles"], serde_json::json!([]), "a closed-form model does not cycle");
     assert_eq!(v["model"], "compromise");
     assert_eq!(v["stop"], "closed-form");
     assert_eq!(v["rounds"], 0);
@@ -207,6 +209,34 @@ fn plots_write_valid_svg_and_png() {
     let o = detente(&["forecast", SEED, "--plot", temp_path(TEMP, "x.pdf").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("*.svg or *.png"), "{}", stderr(&o));
+}
+
+/// The expected-utility model ends the seed case in two cycles of two
+/// rounds; the report and the JSON say where each issue settles in turn,
+/// and one more round gives the other settlement.
+#[test]
+fn eu_cycles_are_reported_with_their_settlements() {
+    let v = json(&["forecast", SEED, "--model", "eu", "--json"]);
+    assert_eq!(v["stop"], "round-limit");
+    let cycles = v["cycles"].as_array().unwrap();
+    let issues: Vec<&str> = cycles.iter().map(|c| c["issue"].as_str().unwrap()).collect();
+    assert_eq!(issues, ["ceasefire", "alliance"]);
+    let odd = json(&["forecast", SEED, "--model", "eu", "--rounds", "101", "--json"]);
+    for c in cycles {
+        let id = c["issue"].as_str().unwrap();
+        assert_eq!(c["period"], 2);
+        let outcomes = c["outcomes"].as_array().unwrap();
+        assert_eq!(outcomes[1], v["outcome"][id], "{id}: the last round's settlement is the forecast");
+        assert_eq!(outcomes[0], odd["outcome"][id], "{id}: one more round settles where the round before did");
+        assert_ne!(outcomes[0], outcomes[1], "{id}");
+    }
+    let text = stdout(&detente(&["forecast", SEED, "--model", "eu"]));
+    assert!(
+        text.contains("the issue settles at 0 (NATO membership), then 2 (permanent neutrality), in turn"),
+        "{text}"
+    );
+    let compare = stdout(&detente(&["forecast", SEED, "--compare"]));
+    assert!(compare.contains("the positions on ceasefire and alliance cycle"), "{compare}");
 }
 
 #[test]

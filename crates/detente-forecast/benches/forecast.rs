@@ -21,11 +21,11 @@ use std::sync::atomic::AtomicBool;
 
 use detente_forecast::sensitivity::{self, SensitivityOptions};
 use detente_forecast::smp::{self, SmpParams};
-use detente_forecast::{ForecastOptions, Input, Model, forecast};
+use detente_forecast::{ForecastOptions, Model, forecast};
 #[path = "../tests/common/inputs.rs"]
 mod inputs;
 
-use inputs::{ktab_table, random_input};
+use inputs::{ktab_table, random_input, seed_case};
 
 fn bench_smp(c: &mut Criterion) {
     let params = SmpParams::default();
@@ -73,11 +73,7 @@ fn bench_one_issue(c: &mut Criterion) {
 }
 
 fn bench_sensitivity(c: &mut Criterion) {
-    let path = format!("{}/../../scenarios/riyadh-2025.toml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("seed case");
-    let spec = detente_formats::scenario_toml::read_toml("riyadh-2025.toml", &text).expect("TOML");
-    let (scenario, _) = detente_core::Scenario::new(spec, detente_core::WeightPolicy::Normalise).expect("scenario");
-    let input = Input::from_scenario(&scenario).expect("input");
+    let input = seed_case();
     let options = SensitivityOptions { runs: 10_000, seed: 7, ..SensitivityOptions::default() };
     let cancel = AtomicBool::new(false);
     let mut group = c.benchmark_group("sensitivity_seed_case_10k");

@@ -6,7 +6,7 @@ use crate::{Forecast, ForecastError, Input, Stop};
 
 fn closed_form(input: &Input, model: &'static str, outcome: Vec<f64>) -> Forecast {
     let initial = input.actors.iter().map(|a| a.position.clone()).collect();
-    Forecast { model, trajectory: vec![initial], outcome, stop: Stop::ClosedForm }
+    Forecast { model, trajectory: vec![initial], outcome, stop: Stop::ClosedForm, cycles: Vec::new() }
 }
 
 /// The weight of actor `a` on issue `k` in the baselines: capability·salience.

@@ -92,6 +92,11 @@ pub struct Forecast {
     /// The forecast settlement per issue, normalised to `[0, 1]`.
     pub outcome: Vec<f64>,
     pub stop: Stop,
+    /// The issues whose positions cycle instead of settling (found by the
+    /// expected-utility model when it reaches its round limit; empty
+    /// otherwise). On them the forecast depends on where in the cycle the
+    /// round limit falls.
+    pub cycles: Vec<Cycle>,
 }
 
 impl Forecast {
@@ -99,6 +104,53 @@ impl Forecast {
     pub fn rounds(&self) -> usize {
         self.trajectory.len().saturating_sub(1)
     }
+}
+
+/// Positions on one issue that repeat every `period` rounds up to the
+/// round limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cycle {
+    /// The issue's index in the input.
+    pub issue: usize,
+    /// Rounds per cycle, at least 2 (a cycle of 1 is convergence).
+    pub period: usize,
+    /// The round the repetition starts from: the positions after every
+    /// round from here on equal those `period` rounds later.
+    pub since_round: usize,
+    /// The model's settlement (normalised) after each round of the last
+    /// cycle, in order; the last is the forecast's.
+    pub outcomes: Vec<f64>,
+}
+
+/// The longest cycle looked for: longer ones are not told from drift.
+pub(crate) const MAX_CYCLE: usize = 12;
+
+/// The shortest period `p` in `2..=MAX_CYCLE` with which `states` (one
+/// vector per round) ends repeating for at least three periods, and the
+/// first round of the repetition. Positions are compared to within 1e-12:
+/// the models are deterministic, so a cycle repeats to the last bit or
+/// nearly so.
+pub(crate) fn find_cycle(states: &[Vec<f64>]) -> Option<(usize, usize)> {
+    let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12);
+    let last = states.len().checked_sub(1)?;
+    // A state equal to the one before is a standstill, not a cycle.
+    if same(&states[last], &states[last.checked_sub(1)?]) {
+        return None;
+    }
+    (2..=MAX_CYCLE).find_map(|p| {
+        if states.len() < 3 * p {
+            return None;
+        }
+        let repeats = |t: usize| same(&states[t], &states[t - p]);
+        if !(states.len() - 2 * p..states.len()).all(repeats) {
+            return None;
+        }
+        let mut since = states.len() - 3 * p;
+        while since > 0 && repeats(since - 1 + p) {
+            since -= 1;
+        }
+        Some((p, since))
+    })
 }
 
 /// Why a forecast could not be made.
@@ -205,5 +257,36 @@ pub fn forecast_watched(
         Model::Nash { weighted } => closed_form(baseline::nash(input, *weighted)),
         Model::ExpectedUtility(params) => eu::forecast_watched(input, params, options, watch),
         Model::Smp(params) => smp::drive(input, params, options, false, watch).map(|run| run.forecast),
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::find_cycle;
+
+    fn states(xs: &[f64]) -> Vec<Vec<f64>> {
+        xs.iter().map(|&x| vec![x, 1.0 - x]).collect()
+    }
+
+    #[test]
+    fn periods_and_where_they_start() {
+        // 0.1, 0.2 then alternating 0.5, 0.7 from round 2.
+        let s = states(&[0.1, 0.2, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7]);
+        assert_eq!(find_cycle(&s), Some((2, 2)));
+        // Period 3 from round 1: 0.3 0.4 0.6 repeating.
+        let s = states(&[0.9, 0.3, 0.4, 0.6, 0.3, 0.4, 0.6, 0.3, 0.4, 0.6]);
+        assert_eq!(find_cycle(&s), Some((3, 1)));
+        // From the start.
+        assert_eq!(find_cycle(&states(&[0.5, 0.7, 0.5, 0.7, 0.5, 0.7])), Some((2, 0)));
+    }
+
+    #[test]
+    fn no_cycle_in_standstills_drift_or_short_runs() {
+        assert_eq!(find_cycle(&states(&[0.1, 0.2, 0.3, 0.3, 0.3, 0.3])), None, "a standstill");
+        assert_eq!(find_cycle(&states(&[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])), None, "drift");
+        assert_eq!(find_cycle(&states(&[0.5, 0.7, 0.5, 0.7])), None, "two periods are not enough");
+        assert_eq!(find_cycle(&states(&[0.5, 0.7, 0.5, 0.7, 0.5, 0.7 + 1e-9])), None, "nearly");
+        assert_eq!(find_cycle(&[]), None);
+        assert_eq!(find_cycle(&states(&[0.5])), None);
     }
 }

@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use detente_core::{Spread, WeightPolicy};
+mod common;
+
+use common::inputs::seed_case;
+use detente_core::Spread;
 use detente_forecast::input::Spreads;
 use detente_forecast::sensitivity::{
     self, Parameter, SalienceTotal, Sensitivity, SensitivityError, SensitivityOptions, SpreadSource,
@@ -46,14 +49,6 @@ fn three_issues() -> Input {
 
 fn run(input: &Input, model: &Model, options: &SensitivityOptions) -> Result<Sensitivity, SensitivityError> {
     sensitivity::run(input, model, &ForecastOptions::default(), options, &|_| {}, &AtomicBool::new(false))
-}
-
-fn seed_case() -> Input {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/riyadh-2025.toml");
-    let text = std::fs::read_to_string(path).expect("the seed case is in the repository");
-    let (scenario, _) =
-        detente_formats::scenario_toml::load_toml("riyadh-2025.toml", &text, WeightPolicy::Refuse).expect("loads");
-    Input::from_scenario(&scenario).expect("the seed case is spatial")
 }
 
 #[test]

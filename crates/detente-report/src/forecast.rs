@@ -15,7 +15,7 @@ use std::sync::atomic::AtomicBool;
 
 use detente_core::{Scenario, Spread, Warning};
 use detente_forecast::sensitivity::{self, IssueSensitivity, Parameter, Sensitivity, SensitivityOptions, TornadoBar};
-use detente_forecast::{Forecast, ForecastError, ForecastOptions, Input, Model, Progress, Scale};
+use detente_forecast::{Cycle, Forecast, ForecastError, ForecastOptions, Input, Model, Progress, Scale};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -309,6 +309,36 @@ impl Serialize for PositionsJson<'_> {
     }
 }
 
+/// `[{ "issue", "period", "since_round", "outcomes", "outcomes_normalised" }]`:
+/// the issues whose positions cycle up to the round limit.
+struct CyclesJson<'a> {
+    input: &'a Input,
+    cycles: &'a [Cycle],
+}
+
+impl Serialize for CyclesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct CycleJson<'a> {
+            issue: &'a str,
+            period: usize,
+            since_round: usize,
+            outcomes: Vec<f64>,
+            outcomes_normalised: &'a [f64],
+        }
+        serializer.collect_seq(self.cycles.iter().map(|c| {
+            let scale = &self.input.issues[c.issue];
+            CycleJson {
+                issue: &scale.id,
+                period: c.period,
+                since_round: c.since_round,
+                outcomes: c.outcomes.iter().map(|&x| scale.denormalise(x)).collect(),
+                outcomes_normalised: &c.outcomes,
+            }
+        }))
+    }
+}
+
 /// The `forecast --json` object; also `sensitivity --json`'s `base`, without
 /// the scenario's name and the warnings (`top_level: false`).
 #[derive(Debug)]
@@ -338,6 +368,7 @@ impl Serialize for ForecastJson<'_> {
             "trajectory_normalised",
             &TrajectoryJson { input, trajectory: &f.trajectory, units: false },
         )?;
+        map.serialize_entry("cycles", &CyclesJson { input, cycles: &f.cycles })?;
         if self.top_level {
             map.serialize_entry("warnings", &self.context.warnings_json())?;
         }
@@ -394,6 +425,7 @@ impl Serialize for ModelResultJson<'_> {
                 map.serialize_entry("outcome", &OutcomeJson { input, outcome: &f.outcome, units: true })?;
                 map.serialize_entry("outcome_normalised", &OutcomeJson { input, outcome: &f.outcome, units: false })?;
                 map.serialize_entry("nearest_option", &NearestJson { input, outcome: &f.outcome })?;
+                map.serialize_entry("cycles", &CyclesJson { input, cycles: &f.cycles })?;
             }
             Err(e) => map.serialize_entry("error", &e.to_string())?,
         }

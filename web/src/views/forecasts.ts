@@ -146,6 +146,21 @@ function showForecast(out: HTMLElement, f: Forecast): void {
     out,
     h('h2', {}, `${modelLabel(f.model)}: ${stop}`),
     f.warnings?.length ? h('ul', { class: 'warnings' }, f.warnings.map((w) => h('li', {}, w))) : null,
+    f.cycles?.length
+      ? h(
+          'ul',
+          { class: 'warnings', id: 'forecast-cycles' },
+          f.cycles.map((c) => {
+            const issue = f.issues.find((i) => i.id === c.issue);
+            const settles = c.outcomes.map((x) => (issue ? valueText(issue, x) : fmt(x))).join(', then ');
+            return h(
+              'li',
+              { 'data-issue': c.issue },
+              `${issue?.name ?? c.issue}: the positions repeat every ${c.period} rounds from round ${c.since_round}; the issue settles at ${settles}, in turn, so this forecast (the last round’s) depends on the round limit.`,
+            );
+          }),
+        )
+      : null,
     h(
       'table',
       { id: 'forecast-table' },

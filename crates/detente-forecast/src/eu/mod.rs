@@ -71,7 +71,7 @@ use serde::Serialize;
 pub use analysis::{RoundAnalysis, analyse_round};
 pub use offers::{Move, OfferKind, choose_offer, offer};
 
-use crate::{Forecast, ForecastError, ForecastOptions, Input, Stop, Watch};
+use crate::{Cycle, Forecast, ForecastError, ForecastOptions, Input, Stop, Watch, find_cycle};
 
 /// Rounds played when neither [`ForecastOptions::max_rounds`] nor
 /// [`EuParams::max_rounds`] says otherwise. Scholz et al. play a fixed
@@ -357,6 +357,8 @@ pub struct IssueRun {
     /// The median μ (by [`EuParams::median`]) of the final positions.
     pub outcome: f64,
     pub stop: Stop,
+    /// Positions that cycle up to the round limit instead of settling.
+    pub cycle: Option<Cycle>,
 }
 
 /// One round of one issue.
@@ -410,7 +412,9 @@ pub(crate) fn forecast_watched(
         })
         .collect();
     let stop = if runs.iter().all(|run| run.stop == Stop::Converged) { Stop::Converged } else { Stop::RoundLimit };
-    Ok(Forecast { model: "eu", trajectory, outcome: runs.iter().map(|run| run.outcome).collect(), stop })
+    let outcome = runs.iter().map(|run| run.outcome).collect();
+    let cycles = runs.into_iter().filter_map(|run| run.cycle).collect();
+    Ok(Forecast { model: "eu", trajectory, outcome, stop, cycles })
 }
 
 /// Plays issue `issue` of `input` alone, with every round's record.
@@ -494,11 +498,18 @@ fn play_issue_watched(
         }
         place.watch.report(place.offset + round + 1, place.total);
     }
-    let outcome = match params.median {
-        MedianRule::Condorcet => equations::condorcet_median(&x, &weights),
-        MedianRule::WeightedMean => equations::weighted_mean(&x, &weights),
+    let settle = |x: &[f64]| match params.median {
+        MedianRule::Condorcet => equations::condorcet_median(x, &weights),
+        MedianRule::WeightedMean => equations::weighted_mean(x, &weights),
     };
-    Ok(IssueRun { positions, rounds, outcome, stop })
+    let outcome = settle(&x);
+    // Actors that keep trading places never converge: say so, with where
+    // the issue settles at each round of the cycle.
+    let cycle = if stop == Stop::RoundLimit { find_cycle(&positions) } else { None }.map(|(period, since_round)| {
+        let outcomes = positions[positions.len() - period..].iter().map(|x| settle(x)).collect();
+        Cycle { issue, period, since_round, outcomes }
+    });
+    Ok(IssueRun { positions, rounds, outcome, stop, cycle })
 }
 
 #[cfg(test)]

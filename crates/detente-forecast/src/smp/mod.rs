@@ -275,7 +275,7 @@ fn rounds(smp: &Smp, options: &ForecastOptions, history: bool, watch: Watch<'_>)
         ideals.clear();
     }
     Ok(SmpRun {
-        forecast: Forecast { model: "smp", trajectory, outcome, stop },
+        forecast: Forecast { model: "smp", trajectory, outcome, stop, cycles: Vec::new() },
         ideals,
         winning_probability: winning,
         distribution,

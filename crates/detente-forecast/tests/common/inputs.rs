@@ -39,3 +39,13 @@ pub(crate) fn ktab_table(name: &str) -> Input {
     let (scenario, _) = detente_core::Scenario::new(spec, detente_core::WeightPolicy::Normalise).expect("scenario");
     Input::from_scenario(&scenario).expect("input")
 }
+
+/// The bundled seed case, `scenarios/riyadh-2025.toml`.
+pub(crate) fn seed_case() -> Input {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/riyadh-2025.toml");
+    let text = std::fs::read_to_string(path).expect("the seed case is in the repository");
+    let (scenario, _) =
+        detente_formats::scenario_toml::load_toml("riyadh-2025.toml", &text, detente_core::WeightPolicy::Refuse)
+            .expect("loads");
+    Input::from_scenario(&scenario).expect("the seed case is spatial")
+}
