@@ -178,6 +178,8 @@ export interface SensitivityIssue {
   quantiles: { p: number; value: number }[];
   histogram: { edges: number[]; counts: number[] };
   tornado: TornadoBar[];
+  /** Runs whose positions on the issue cycle up to the round limit (expected utility). */
+  cycling_runs?: number;
 }
 
 export interface Sensitivity {

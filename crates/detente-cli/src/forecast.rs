@@ -637,6 +637,15 @@ fn write_issue_sensitivity(
     if let Some((line, low, high)) = sparkline(&issue.histogram) {
         writeln!(out, "  histogram  {} {line} {}", units(low), units(high))?;
     }
+    if issue.cycling_runs > 0 {
+        writeln!(
+            out,
+            "  cycles     in {} of {} runs the positions cycle up to the round limit, so there the run's forecast \
+             depends on the round limit",
+            group_thousands(issue.cycling_runs as u64),
+            group_thousands(result.completed_runs as u64)
+        )?;
+    }
     let bars: Vec<&TornadoBar> = issue.tornado.iter().filter(|b| b.swing > 0.0).take(top).collect();
     if top == 0 {
         return Ok(());

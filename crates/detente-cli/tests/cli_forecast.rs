@@ -287,7 +287,9 @@ fn sensitivity_is_reproducible_from_its_seed() {
     assert_eq!(issues.len(), 9);
     let territory = &issues[1];
     assert_eq!(territory["id"], "territory");
-    for key in ["base", "mean", "std_dev", "min", "max", "quantiles", "histogram", "tornado", "normalised"] {
+    for key in
+        ["base", "mean", "std_dev", "min", "max", "quantiles", "histogram", "tornado", "cycling_runs", "normalised"]
+    {
         assert!(territory.get(key).is_some(), "missing issue key {key}");
     }
     // In the issue's units: the base is the compromise forecast on 0–100.

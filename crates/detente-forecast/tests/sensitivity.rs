@@ -562,3 +562,39 @@ fn seed_case_timings() {
         println!("{}: 10,000 runs of the seed case in {fastest:?}", model.name());
     }
 }
+
+/// Runs that end in a cycle are counted per issue: with every input certain,
+/// each run is the base forecast, whose expected-utility positions cycle on
+/// ceasefire and alliance; with the default spreads some runs cycle and the
+/// count is reproducible; the compromise never cycles.
+#[test]
+fn cycling_runs_are_counted_per_issue() {
+    let mut input = seed_case();
+    let certain = SensitivityOptions {
+        runs: 40,
+        position: Spread::Fixed,
+        salience: Spread::Fixed,
+        capability: Spread::Fixed,
+        ..SensitivityOptions::default()
+    };
+    for actor in &mut input.actors {
+        actor.spread = Spreads::default();
+    }
+    let result = run(&input, &Model::ExpectedUtility(Default::default()), &certain).expect("runs");
+    let counts: Vec<(&str, usize)> = result.issues.iter().map(|i| (i.issue.as_str(), i.cycling_runs)).collect();
+    let expected: Vec<(&str, usize)> =
+        counts.iter().map(|&(id, _)| (id, if id == "ceasefire" || id == "alliance" { 40 } else { 0 })).collect();
+    assert_eq!(counts, expected);
+
+    let uncertain = SensitivityOptions { runs: 300, seed: 3, ..SensitivityOptions::default() };
+    let eu = run(&seed_case(), &Model::ExpectedUtility(Default::default()), &uncertain).expect("runs");
+    let total: usize = eu.issues.iter().map(|i| i.cycling_runs).sum();
+    assert!(total > 0 && eu.issues.iter().all(|i| i.cycling_runs <= eu.completed_runs), "{total}");
+    let again = run(&seed_case(), &Model::ExpectedUtility(Default::default()), &uncertain).expect("runs");
+    assert_eq!(
+        eu.issues.iter().map(|i| i.cycling_runs).collect::<Vec<_>>(),
+        again.issues.iter().map(|i| i.cycling_runs).collect::<Vec<_>>()
+    );
+    let compromise = run(&seed_case(), &Model::Compromise, &uncertain).expect("runs");
+    assert!(compromise.issues.iter().all(|i| i.cycling_runs == 0));
+}

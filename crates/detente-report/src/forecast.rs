@@ -532,6 +532,7 @@ impl Serialize for IssueSensitivityJson<'_> {
         map.serialize_entry("quantiles", &quantiles)?;
         map.serialize_entry("histogram", &HistogramJson { scale, counts: &issue.histogram })?;
         map.serialize_entry("tornado", &TornadoJson { result: self.result, scale, bars: &issue.tornado })?;
+        map.serialize_entry("cycling_runs", &issue.cycling_runs)?;
         map.serialize_entry(
             "normalised",
             &NormalisedJson {

@@ -167,6 +167,7 @@ function showResult(out: HTMLElement, res: Sensitivity, ctx: ScenarioContext, jo
   const metas = Object.fromEntries((res.base?.issues ?? []).map((i) => [i.id, i]));
   const q = (s: SensitivityIssue, p: number): string => fmt(s.quantiles.find((x) => Math.abs(x.p - p) < 1e-9)?.value);
   out.dataset.job = jobId;
+  const cycling = res.issues.some((s) => (s.cycling_runs ?? 0) > 0);
   append(
     out,
     h('h2', {}, `${modelLabel(res.model)}: ${res.runs.toLocaleString('en-GB')} runs, seed ${res.seed}`),
@@ -183,7 +184,17 @@ function showResult(out: HTMLElement, res: Sensitivity, ctx: ScenarioContext, jo
       'table',
       { id: 'sensitivity-table' },
       h('caption', {}, 'Each issue’s forecast under uncertain inputs, in the issue’s units'),
-      h('thead', {}, h('tr', {}, ['Issue', 'Base', 'Mean', 'Std. dev.', '5%', '50%', '95%', 'Range'].map((x) => h('th', { scope: 'col' }, x)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Issue', 'Base', 'Mean', 'Std. dev.', '5%', '50%', '95%', 'Range', ...(cycling ? ['Runs that cycle'] : [])].map((x) =>
+            h('th', { scope: 'col', title: x === 'Runs that cycle' ? 'Runs whose positions on the issue cycle up to the round limit: there their forecast depends on the limit' : undefined }, x),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -199,6 +210,7 @@ function showResult(out: HTMLElement, res: Sensitivity, ctx: ScenarioContext, jo
             h('td', { class: 'num' }, q(s, 0.5)),
             h('td', { class: 'num' }, q(s, 0.95)),
             h('td', { class: 'num' }, `${fmt(s.min)} … ${fmt(s.max)}`),
+            cycling ? h('td', { class: 'num cycling' }, `${(s.cycling_runs ?? 0).toLocaleString('en-GB')} (${fmt((100 * (s.cycling_runs ?? 0)) / Math.max(1, res.completed_runs ?? res.runs), 3)}%)`) : null,
           ),
         ),
       ),

@@ -263,6 +263,10 @@ pub struct IssueSensitivity {
     pub histogram: Vec<u64>,
     /// Every uncertain input's bar, largest swing first.
     pub tornado: Vec<TornadoBar>,
+    /// Runs whose positions on this issue cycle up to the round limit
+    /// ([`crate::Forecast::cycles`]): their forecast here depends on the
+    /// round limit.
+    pub cycling_runs: usize,
 }
 
 /// A Monte Carlo run left out by [`SensitivityOptions::skip_failed`].
@@ -362,7 +366,7 @@ pub fn run(
     let monte_carlo = monte_carlo(input, model, forecast_options, options, &slots, &inputs, capped, progress, cancel)?;
 
     let n = options.runs;
-    let MonteCarlo { outcomes: outcome_rows, draws: draw_rows, failed, failed_runs, failures } = monte_carlo;
+    let MonteCarlo { outcomes: outcome_rows, draws: draw_rows, failed, failed_runs, failures, cycling } = monte_carlo;
     let completed = n - failed_runs;
     let (outcomes, draws) = rayon::join(
         || columns(&outcome_rows, issues, &failed, completed),
@@ -401,6 +405,7 @@ pub fn run(
                 quantiles: summary.quantiles,
                 histogram: summary.histogram,
                 tornado: bars,
+                cycling_runs: cycling[k],
             }
         })
         .collect();
@@ -692,6 +697,8 @@ struct MonteCarlo {
     failed_runs: usize,
     /// The first [`KEPT_FAILURES`], in run order.
     failures: Vec<FailedRun>,
+    /// Per issue, the runs that ended in a cycle there.
+    cycling: Vec<usize>,
 }
 
 /// A uniform draw in `[0, 1)` from the top 53 bits of a word.
@@ -728,6 +735,7 @@ fn monte_carlo(
     // With `skip`: the lowest-index failures seen so far, at most
     // KEPT_FAILURES of them, in run order whatever order the runs finish in.
     let failures: Mutex<Vec<(usize, ForecastError)>> = Mutex::new(Vec::new());
+    let cycling: Vec<AtomicUsize> = (0..issues).map(|_| AtomicUsize::new(0)).collect();
 
     let rows = outcomes.par_chunks_mut(issue_stride).zip(draws.par_chunks_mut(input_stride));
     rows.zip(failed.par_iter_mut()).enumerate().for_each_init(
@@ -770,9 +778,14 @@ fn monte_carlo(
             }
             let run_options = ForecastOptions { seed, ..*forecast_options };
             let result = forecast_watched(buffer, model, &run_options, &|_| {}, cancel)
-                .and_then(|f| check_outcome(&f.outcome, issues).map(|()| f.outcome));
+                .and_then(|f| check_outcome(&f.outcome, issues).map(|()| f));
             match result {
-                Ok(x) => outcome[..issues].copy_from_slice(&x),
+                Ok(f) => {
+                    outcome[..issues].copy_from_slice(&f.outcome);
+                    for c in &f.cycles {
+                        cycling[c.issue].fetch_add(1, Ordering::Relaxed);
+                    }
+                }
                 // Stopped by `cancel` mid-forecast: neither done nor failed.
                 Err(ForecastError::Cancelled { .. }) => return,
                 Err(error) if skip => {
@@ -825,5 +838,6 @@ fn monte_carlo(
     if input_stride != uncertain {
         draws.clear();
     }
-    Ok(MonteCarlo { outcomes, draws, failed, failed_runs, failures })
+    let cycling = cycling.into_iter().map(AtomicUsize::into_inner).collect();
+    Ok(MonteCarlo { outcomes, draws, failed, failed_runs, failures, cycling })
 }
