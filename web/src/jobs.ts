@@ -108,6 +108,30 @@ export function jobPanel(r: Route, prefix: string, onDone: (job: Job) => void | 
   return { el, start, watch };
 }
 
+/**
+ * A job panel that loads each succeeded job's result and hands it to `show`;
+ * "Loading the result…" and any error go to `status`.
+ */
+export function resultPanel<T>(
+  r: Route,
+  prefix: string,
+  status: HTMLElement,
+  show: (result: T, job: Job) => void | Promise<void>,
+): JobPanel {
+  return jobPanel(r, prefix, async (job) => {
+    if (job.status !== 'succeeded') return;
+    setMessage(status, 'info', 'Loading the result…');
+    try {
+      const result = await api.jobResult<T>(job.id);
+      if (!r.alive()) return;
+      clear(status);
+      await show(result, job);
+    } catch (e) {
+      if (r.alive()) setMessage(status, 'error', errorText(e));
+    }
+  });
+}
+
 /** Earlier jobs of one kind (and scenario), newest first, each a button that opens it. */
 export async function pastJobs(
   kind: Job['kind'],

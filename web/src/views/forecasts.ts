@@ -7,10 +7,10 @@ import { api, errorText } from '../api';
 import { mountChart, PALETTE } from '../charts';
 import { append, clear, fmt, h, setMessage } from '../dom';
 import { hook } from '../hook';
-import { jobPanel, pastJobs } from '../jobs';
+import { pastJobs, resultPanel } from '../jobs';
 import type { Route } from '../main';
 import { MODELS, modelLabel } from '../models';
-import type { Forecast, ForecastIssue, Job } from '../types';
+import type { Forecast, ForecastIssue } from '../types';
 import type { ScenarioContext } from './scenario';
 
 /**
@@ -304,22 +304,12 @@ export async function renderForecasts(panel: HTMLElement, r: Route, ctx: Scenari
     checked: ctx.detail.spec.actors.length >= JOB_FROM_ACTORS,
   });
 
-  const onJobDone = async (job: Job): Promise<void> => {
-    if (job.status !== 'succeeded') return;
-    setMessage(status, 'info', 'Loading the result…');
-    try {
-      const f = await api.jobResult<Forecast>(job.id);
-      if (!r.alive()) return;
-      runsOf(ctx).set(f.model, f);
-      clear(status);
-      model.value = f.model;
-      showForecast(out, f);
-      compareTable(compare, ctx);
-    } catch (e) {
-      if (r.alive()) setMessage(status, 'error', errorText(e));
-    }
-  };
-  const panelJob = jobPanel(r, 'forecast-job', onJobDone);
+  const panelJob = resultPanel<Forecast>(r, 'forecast-job', status, (f) => {
+    runsOf(ctx).set(f.model, f);
+    model.value = f.model;
+    showForecast(out, f);
+    compareTable(compare, ctx);
+  });
 
   const runOne = async (): Promise<void> => {
     if (asJob.checked) {

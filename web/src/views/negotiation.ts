@@ -1,15 +1,15 @@
 // Negotiation: software agents stand in for the actors; the trace is drawn
 // over the Pareto frontier, and each party's utility over time.
 
-import { api, errorText } from '../api';
+import { errorText } from '../api';
 import { mountChart, PALETTE } from '../charts';
 import { append, clear, fmt, h, setMessage } from '../dom';
 import { hook } from '../hook';
-import { jobPanel, pastJobs } from '../jobs';
+import { pastJobs, resultPanel } from '../jobs';
 import type { Route } from '../main';
 import { AGENTS } from '../models';
 import { agreementPoint, frontierIn, nondominated, offerPaths, solutionsIn, spaceOption, traceEntries } from '../space-chart';
-import type { Job, Negotiation } from '../types';
+import type { Negotiation } from '../types';
 import { scenarioHref, type ScenarioContext } from './scenario';
 import { actorNames, analysisFor, bargainers } from './space';
 
@@ -225,18 +225,7 @@ export async function renderNegotiation(panel: HTMLElement, r: Route, ctx: Scena
   drawAgents();
   check();
 
-  const onDone = async (job: Job): Promise<void> => {
-    if (job.status !== 'succeeded') return;
-    try {
-      const n = await api.jobResult<Negotiation>(job.id);
-      if (!r.alive()) return;
-      clear(status);
-      await showResult(out, r, n, ctx, job.id);
-    } catch (e) {
-      if (r.alive()) setMessage(status, 'error', errorText(e));
-    }
-  };
-  const panelJob = jobPanel(r, 'neg', onDone);
+  const panelJob = resultPanel<Negotiation>(r, 'neg', status, (n, job) => showResult(out, r, n, ctx, job.id));
 
   panel.append(
     datalist,

@@ -1,14 +1,13 @@
 // Sensitivity: a Monte Carlo job per model; the tornado of the inputs that
 // move each issue most, and the distribution of each issue's forecast.
 
-import { api, errorText } from '../api';
 import { mountChart, PALETTE, type ChartOption } from '../charts';
-import { append, clear, fmt, h, setMessage } from '../dom';
+import { append, clear, fmt, h } from '../dom';
 import { hook } from '../hook';
-import { jobPanel, pastJobs } from '../jobs';
+import { pastJobs, resultPanel } from '../jobs';
 import type { Route } from '../main';
 import { MODELS, modelLabel } from '../models';
-import type { ForecastIssue, Job, Sensitivity, SensitivityIssue, TornadoBar } from '../types';
+import type { ForecastIssue, Sensitivity, SensitivityIssue, TornadoBar } from '../types';
 import type { ScenarioContext } from './scenario';
 import { actorNames } from './space';
 
@@ -242,19 +241,7 @@ export async function renderSensitivity(panel: HTMLElement, r: Route, ctx: Scena
   const rounds = h('input', { type: 'number', id: 'sens-rounds', min: 1, step: 1, placeholder: 'default' });
   const skipFailed = h('input', { type: 'checkbox', id: 'sens-skip-failed' });
 
-  const onDone = async (job: Job): Promise<void> => {
-    if (job.status !== 'succeeded') return;
-    setMessage(status, 'info', 'Loading the result…');
-    try {
-      const res = await api.jobResult<Sensitivity>(job.id);
-      if (!r.alive()) return;
-      clear(status);
-      showResult(out, res, ctx, job.id);
-    } catch (e) {
-      if (r.alive()) setMessage(status, 'error', errorText(e));
-    }
-  };
-  const panelJob = jobPanel(r, 'sens', onDone);
+  const panelJob = resultPanel<Sensitivity>(r, 'sens', status, (res, job) => showResult(out, res, ctx, job.id));
 
   panel.append(
     h(

@@ -1,13 +1,13 @@
 // Tournaments: every agent against every other on the chosen scenarios; the
 // leaderboard with the ANAC measures.
 
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { clear, fmt, h, pct, setMessage } from '../dom';
 import { hook } from '../hook';
-import { jobPanel, pastJobs } from '../jobs';
+import { pastJobs, resultPanel } from '../jobs';
 import type { Route } from '../main';
 import { AGENTS } from '../models';
-import type { Job, TournamentResult } from '../types';
+import type { TournamentResult } from '../types';
 
 function leaderboard(out: HTMLElement, res: TournamentResult, jobId: string): void {
   clear(out);
@@ -76,18 +76,7 @@ export async function renderTournaments(main: HTMLElement, r: Route, query: URLS
     h('option', { value: 'multilateral' }, 'stacked alternating offers (multilateral)'),
     h('option', { value: 'mediated' }, 'mediated single text'),
   );
-  const onDone = async (job: Job): Promise<void> => {
-    if (job.status !== 'succeeded') return;
-    try {
-      const res = await api.jobResult<TournamentResult>(job.id);
-      if (!r.alive()) return;
-      clear(status);
-      leaderboard(out, res, job.id);
-    } catch (e) {
-      if (r.alive()) setMessage(status, 'error', errorText(e));
-    }
-  };
-  const panelJob = jobPanel(r, 'tour', onDone);
+  const panelJob = resultPanel<TournamentResult>(r, 'tour', status, (res, job) => leaderboard(out, res, job.id));
   main.append(
     h(
       'form',
