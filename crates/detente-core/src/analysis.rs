@@ -798,7 +798,7 @@ mod tests {
                         evaluations: (0..levels.len())
                             .map(|i| {
                                 let slope = ((next() * 5.0).floor() - 2.0) / 8.0;
-                                (format!("i{i}"), EvaluatorSpec::Linear { slope, offset: 0.5 })
+                                (format!("i{i}"), EvaluatorSpec::Linear { slope, offset: 0.5, clamp: false })
                             })
                             .collect(),
                     },

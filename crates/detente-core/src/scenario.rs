@@ -93,14 +93,9 @@ pub enum Evaluator {
     /// Raw evaluation per option index, as written; used divided by
     /// `divisor`: the largest evaluation for GENIUS-style evaluations, 1 for
     /// utilities taken as written.
-    Options {
-        values: Vec<f64>,
-        divisor: f64,
-    },
-    Linear {
-        slope: f64,
-        offset: f64,
-    },
+    Options { values: Vec<f64>, divisor: f64 },
+    /// `slope·x + offset`, cut to `[0, 1]` when `clamp` is set.
+    Linear { slope: f64, offset: f64, clamp: bool },
 }
 
 /// u(x) = Σ_{r ∋ x} utility(r) / max_utility.
@@ -231,8 +226,8 @@ impl Scenario {
                                 EvaluatorSpec::Utilities(map)
                             }
                         }
-                        (Evaluator::Linear { slope, offset }, _) => {
-                            EvaluatorSpec::Linear { slope: *slope, offset: *offset }
+                        (Evaluator::Linear { slope, offset, clamp }, _) => {
+                            EvaluatorSpec::Linear { slope: *slope, offset: *offset, clamp: *clamp }
                         }
                         (Evaluator::Options { .. }, _) => {
                             unreachable!("validated: option evaluators only on discrete issues")
@@ -508,7 +503,7 @@ fn domain_low(domain: &IssueDomain) -> f64 {
 fn zero_evaluator(domain: &IssueDomain) -> Evaluator {
     match domain {
         IssueDomain::Discrete { options, .. } => Evaluator::Options { values: vec![0.0; options.len()], divisor: 0.0 },
-        _ => Evaluator::Linear { slope: 0.0, offset: 0.0 },
+        _ => Evaluator::Linear { slope: 0.0, offset: 0.0, clamp: false },
     }
 }
 
@@ -591,10 +586,10 @@ fn build_evaluator(actor: &str, issue: &Issue, spec: EvaluatorSpec) -> Result<Ev
             issue: issue.id.clone(),
             reason: "option evaluations need a discrete issue; use `linear` for a numeric one".to_owned(),
         }),
-        (_, EvaluatorSpec::Linear { slope, offset }) => {
+        (_, EvaluatorSpec::Linear { slope, offset, clamp }) => {
             finite(slope, a, i, "slope")?;
             finite(offset, a, i, "offset")?;
-            Ok(Evaluator::Linear { slope, offset })
+            Ok(Evaluator::Linear { slope, offset, clamp })
         }
     }
 }

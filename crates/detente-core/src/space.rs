@@ -156,7 +156,8 @@ pub(crate) fn issue_contribution(preference: &Preference, issue_idx: usize, doma
                         0.0
                     }
                 }
-                Evaluator::Linear { slope, offset } => slope * x + offset,
+                Evaluator::Linear { slope, offset, clamp: false } => slope * x + offset,
+                Evaluator::Linear { slope, offset, clamp: true } => (slope * x + offset).clamp(0.0, 1.0),
             };
             p.weights[issue_idx] * eval
         }

@@ -194,9 +194,18 @@ pub enum EvaluatorSpec {
     /// A utility per option taken as written, not divided by the largest
     /// (GeniusWeb's `valueUtilities`).
     Utilities(IndexMap<String, f64>),
-    /// `slope·x + offset` on a numeric issue, taken as is (GENIUS'
-    /// `EvaluatorInteger` and `EvaluatorReal`).
-    Linear { slope: f64, offset: f64 },
+    /// `slope·x + offset` on a numeric issue; with `clamp`, cut to `[0, 1]`
+    /// as GENIUS' `EvaluatorInteger` and `EvaluatorReal` do.
+    Linear {
+        slope: f64,
+        offset: f64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        clamp: bool,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A box in outcome space and the utility of lying inside it.

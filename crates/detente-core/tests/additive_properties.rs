@@ -86,7 +86,11 @@ fn preference(issues: &[IssueSpec], kind: Kind, seeds: &[f64]) -> PreferenceSpec
                     IssueDomain::Discrete { options, .. } => {
                         EvaluatorSpec::Options(options.iter().map(|o| (o.clone(), (next() * 4.0).floor())).collect())
                     }
-                    _ => EvaluatorSpec::Linear { slope: ((next() * 5.0).floor() - 2.0) / 20.0, offset: 0.5 },
+                    _ => EvaluatorSpec::Linear {
+                        slope: ((next() * 5.0).floor() - 2.0) / 20.0,
+                        offset: 0.5,
+                        clamp: false,
+                    },
                 };
                 evaluations.insert(issue.id.clone(), eval);
             }

@@ -70,7 +70,7 @@ fn preference(issues: &[IssueSpec], spatial: bool, quadratic: bool, seeds: &[f64
                 IssueDomain::Discrete { options, .. } => {
                     EvaluatorSpec::Options(options.iter().map(|o| (o.clone(), (next() * 5.0).floor())).collect())
                 }
-                _ => EvaluatorSpec::Linear { slope: (next() - 0.5) / 5.0, offset: 0.5 },
+                _ => EvaluatorSpec::Linear { slope: (next() - 0.5) / 5.0, offset: 0.5, clamp: false },
             };
             evaluations.insert(issue.id.clone(), eval);
         }

@@ -82,7 +82,7 @@ fn build_with(
         for (issue, w) in issues.iter().zip(&raw) {
             weights.insert(issue.id.clone(), if total == 1.0 && *w == 0.0 { 0.0 } else { w / total });
             let slope = ((next() * 5.0).floor() - 2.0) / 10.0;
-            evaluations.insert(issue.id.clone(), EvaluatorSpec::Linear { slope, offset: 0.5 });
+            evaluations.insert(issue.id.clone(), EvaluatorSpec::Linear { slope, offset: 0.5, clamp: false });
         }
         if raw.iter().all(|w| *w == 0.0) {
             weights.insert(issues[0].id.clone(), 1.0);

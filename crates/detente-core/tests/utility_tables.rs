@@ -68,7 +68,8 @@ fn scenario(domains: &[IssueDomain], kinds: &[u8], seeds: &[f64]) -> Scenario {
                         IssueDomain::Discrete { options, .. } => EvaluatorSpec::Options(
                             options.iter().map(|o| (o.clone(), (next() * 7.0).floor())).collect(),
                         ),
-                        _ => EvaluatorSpec::Linear { slope: next() - 0.5, offset: next() },
+                        // Steep enough to leave [0, 1] on wide issues, clamped or not.
+                        _ => EvaluatorSpec::Linear { slope: next() - 0.5, offset: next(), clamp: next() < 0.5 },
                     };
                     evaluations.insert(issue.id.clone(), evaluation);
                 }

@@ -27,9 +27,10 @@
 //!   inclusive boxes, so it is represented exactly. Nested `ufun`s that sum are
 //!   flattened, their weights multiplied into the rectangles' utilities.
 //!
-//! Two GENIUS behaviours have no counterpart in the core: GENIUS clamps a
-//! linear evaluation to [0, 1] (a warning says when a file depends on it), and
-//! caps a nonlinear utility at 1. The cap matters only where the rectangles can
+//! GENIUS clamps a linear evaluation to [0, 1]: so does the imported
+//! evaluator (`clamp`) where its line leaves [0, 1] over the issue's range.
+//! One GENIUS behaviour has no counterpart in the core: GENIUS caps a
+//! nonlinear utility at 1. The cap matters only where the rectangles can
 //! sum above `maxutility`, which is meant to be their largest sum but is not
 //! always (30issuesDiscountedwithRV's first profile reaches 1.028); finding out
 //! takes a search over the space, so no warning is given.
@@ -878,7 +879,7 @@ fn walk_linear(
                         discrete_evaluator(file, child, issue, options, actor, warnings)?
                     }
                     IssueDomain::Integer { .. } | IssueDomain::Continuous { .. } => {
-                        linear_evaluator(file, child, issue, actor, warnings)?
+                        linear_evaluator(file, child, issue)?
                     }
                 };
                 if let Some(evaluator) = evaluator {
@@ -1005,8 +1006,6 @@ fn linear_evaluator(
     file: InputFile<'_>,
     element: &Element,
     issue: &DomainIssue,
-    actor: &str,
-    warnings: &mut Vec<Warning>,
 ) -> Result<Option<EvaluatorSpec>, FormatError> {
     let Some(evaluator) = element.child("evaluator") else {
         return Ok(None);
@@ -1057,24 +1056,11 @@ fn linear_evaluator(
             ));
         }
     };
-    let at_min = slope * min + offset;
-    let at_max = slope * max + offset;
-    let (lowest, highest) = (at_min.min(at_max), at_min.max(at_max));
-    if lowest < -1e-12 || highest > 1.0 + 1e-12 {
-        warnings.push(warning(
-            file,
-            evaluator.offset,
-            Locator { actor: Some(actor.to_owned()), issue: Some(issue.id.clone()), ..Locator::default() },
-            format!(
-                "issue `{}`: the evaluation runs from {} to {} over the issue's range; GENIUS clamps it to [0, 1], \
-                 Detente uses it as it is",
-                issue.id,
-                rounded(at_min),
-                rounded(at_max)
-            ),
-        ));
-    }
-    Ok(Some(EvaluatorSpec::Linear { slope, offset }))
+    // GENIUS cuts the evaluation to [0, 1]. Only a line that leaves [0, 1]
+    // over the issue's range needs the cut, so only such a one says so.
+    let (at_min, at_max) = (slope * min + offset, slope * max + offset);
+    let clamp = at_min.min(at_max) < 0.0 || at_min.max(at_max) > 1.0;
+    Ok(Some(EvaluatorSpec::Linear { slope, offset, clamp }))
 }
 
 fn constraint_preferences(
@@ -1342,11 +1328,6 @@ fn outside_of_box(
         inside.insert(bound.id.to_owned(), [low as f64, high as f64]);
     }
     Ok(pieces)
-}
-
-/// A number for a message, without the noise of binary fractions.
-fn rounded(value: f64) -> f64 {
-    (value * 1e9).round() / 1e9
 }
 
 fn exact_integer(value: f64) -> Option<i64> {

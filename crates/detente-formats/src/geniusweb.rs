@@ -363,7 +363,7 @@ impl IssueUtilities {
             IssueUtilities::Discrete(map) => EvaluatorSpec::Utilities(map.clone()),
             IssueUtilities::Number { low_value, low_utility, high_value, high_utility } => {
                 let slope = (high_utility - low_utility) / (high_value - low_value);
-                EvaluatorSpec::Linear { slope, offset: low_utility - slope * low_value }
+                EvaluatorSpec::Linear { slope, offset: low_utility - slope * low_value, clamp: false }
             }
         }
     }

@@ -157,10 +157,24 @@ fn integer_evaluators_measure_from_the_lower_bound() {
     // price = 0, otherprice = 0: 0.75 · (0.08 · 5 + 0.3) + 0.25 · (0.1 · 5).
     assert!((scenario.utility(first, &[5, 5]) - 0.65).abs() < 1e-12);
     assert_eq!(scenario.actors[first].discount, None, "a discount factor of 0 means none");
-    // Prof1's price evaluation reaches 1.1 at price 5, where GENIUS clamps it.
-    let clamp: Vec<&Warning> = warnings.iter().filter(|w| w.message.contains("clamps")).collect();
-    assert_eq!(clamp.len(), 1, "{warnings:?}");
-    assert!(clamp[0].message.contains("from 0.3 to 1.1"), "{}", clamp[0].message);
+    // Prof1's price evaluation would reach 0.08 · 10 + 0.3 = 1.1 at price 5;
+    // GENIUS' EvaluatorInteger cuts it to 1, and so does the import:
+    // price = 5, otherprice = −5: 0.75 · 1 + 0.25 · 0 (not 0.825).
+    assert!((scenario.utility(first, &[10, 0]) - 0.75).abs() < 1e-12, "{}", scenario.utility(first, &[10, 0]));
+    // At price 4 the line gives 1.02, cut to 1 as well; at price 3, 0.94.
+    assert!((scenario.utility(first, &[9, 0]) - 0.75).abs() < 1e-12);
+    assert!((scenario.utility(first, &[8, 0]) - 0.75 * 0.94).abs() < 1e-12);
+    // Only a line that leaves [0, 1] is marked; nothing to warn about.
+    let evaluators = |a: usize| match &scenario.actors[a].preference {
+        detente_core::Preference::LinearAdditive(p) => p.evaluators.clone(),
+        other => panic!("linear additive expected, got {other:?}"),
+    };
+    let clamps: Vec<bool> = evaluators(first)
+        .iter()
+        .map(|e| matches!(e, detente_core::scenario::Evaluator::Linear { clamp: true, .. }))
+        .collect();
+    assert_eq!(clamps, [true, false]);
+    assert!(warnings.is_empty(), "{warnings:?}");
 }
 
 #[test]

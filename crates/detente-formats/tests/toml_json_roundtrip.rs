@@ -171,7 +171,7 @@ fn build_actor(idx: usize, draw: ActorDraw, issues: &[IssueSpec]) -> ActorSpec {
                         let map = options.iter().cloned().zip(d.option_values.iter().copied()).collect();
                         if d.slope < 0.0 { EvaluatorSpec::Utilities(map) } else { EvaluatorSpec::Options(map) }
                     }
-                    _ => EvaluatorSpec::Linear { slope: d.slope, offset: d.offset },
+                    _ => EvaluatorSpec::Linear { slope: d.slope, offset: d.offset, clamp: d.offset > 0.5 },
                 };
                 evaluations.insert(issue.id.clone(), evaluator);
             }
@@ -181,7 +181,7 @@ fn build_actor(idx: usize, draw: ActorDraw, issues: &[IssueSpec]) -> ActorSpec {
                     IssueDomain::Discrete { options, .. } => {
                         EvaluatorSpec::Options(options.iter().map(|o| (o.clone(), 1.0)).collect())
                     }
-                    _ => EvaluatorSpec::Linear { slope: 0.0, offset: 1.0 },
+                    _ => EvaluatorSpec::Linear { slope: 0.0, offset: 1.0, clamp: false },
                 };
                 evaluations.insert(issues[0].id.clone(), evaluator);
             }
