@@ -92,10 +92,10 @@ pub struct Forecast {
     /// The forecast settlement per issue, normalised to `[0, 1]`.
     pub outcome: Vec<f64>,
     pub stop: Stop,
-    /// The issues whose positions cycle instead of settling (found by the
-    /// expected-utility model when it reaches its round limit; empty
-    /// otherwise). On them the forecast depends on where in the cycle the
-    /// round limit falls.
+    /// The issues whose positions cycle instead of settling, moving the
+    /// settlement (found by the expected-utility model when it reaches its
+    /// round limit; empty otherwise). On them the forecast depends on where
+    /// in the cycle the round limit falls.
     pub cycles: Vec<Cycle>,
 }
 
@@ -107,7 +107,7 @@ impl Forecast {
 }
 
 /// Positions on one issue that repeat every `period` rounds up to the
-/// round limit.
+/// round limit, with a settlement that changes within the cycle.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cycle {
     /// The issue's index in the input.

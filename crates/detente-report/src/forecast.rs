@@ -134,6 +134,9 @@ pub fn checked_forecast_watched(
     if forecast.trajectory.iter().any(|round| round.len() != actors || round.iter().any(|p| p.len() != issues)) {
         return malformed(format!("gave a trajectory unlike its {actors} actors and {issues} issues"));
     }
+    if forecast.cycles.iter().any(|c| c.issue >= issues || c.outcomes.len() != c.period) {
+        return malformed(format!("gave a cycle unlike its {issues} issues"));
+    }
     if let Some(x) = forecast.outcome.iter().find(|x| !x.is_finite()) {
         return malformed(format!("gave a non-finite outcome ({x})"));
     }

@@ -503,12 +503,15 @@ fn play_issue_watched(
         MedianRule::WeightedMean => equations::weighted_mean(x, &weights),
     };
     let outcome = settle(&x);
-    // Actors that keep trading places never converge: say so, with where
-    // the issue settles at each round of the cycle.
-    let cycle = if stop == Stop::RoundLimit { find_cycle(&positions) } else { None }.map(|(period, since_round)| {
-        let outcomes = positions[positions.len() - period..].iter().map(|x| settle(x)).collect();
-        Cycle { issue, period, since_round, outcomes }
-    });
+    // Actors that keep trading places never converge: where that moves the
+    // settlement, say so, with where the issue settles at each round of the
+    // cycle. (Places traded around a median that stays put change nothing.)
+    let cycle = if stop == Stop::RoundLimit { find_cycle(&positions) } else { None }
+        .map(|(period, since_round)| {
+            let outcomes: Vec<f64> = positions[positions.len() - period..].iter().map(|x| settle(x)).collect();
+            Cycle { issue, period, since_round, outcomes }
+        })
+        .filter(|c| c.outcomes.iter().any(|&o| (o - c.outcomes[0]).abs() > 1e-12));
     Ok(IssueRun { positions, rounds, outcome, stop, cycle })
 }
 

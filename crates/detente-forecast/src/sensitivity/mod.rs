@@ -782,8 +782,8 @@ fn monte_carlo(
             match result {
                 Ok(f) => {
                     outcome[..issues].copy_from_slice(&f.outcome);
-                    for c in &f.cycles {
-                        cycling[c.issue].fetch_add(1, Ordering::Relaxed);
+                    for n in f.cycles.iter().filter_map(|c| cycling.get(c.issue)) {
+                        n.fetch_add(1, Ordering::Relaxed);
                     }
                 }
                 // Stopped by `cancel` mid-forecast: neither done nor failed.
