@@ -256,8 +256,14 @@ pub struct AnalysisRequest {
 }
 
 /// The cache key of an analysis: the analysed actors' ids, or `null` for the default.
+/// The shape of the analysis and forecast JSON this server writes, part of
+/// every cache key: bumped when those objects gain or change keys, so that a
+/// result stored by an older server is computed again rather than served in
+/// the old shape. 2: forecasts gained `cycles`, analyses `zopa_estimate`.
+const RESULT_FORMAT: u32 = 2;
+
 fn analysis_key(actor_ids: Option<&[String]>) -> String {
-    json!({ "actors": actor_ids }).to_string()
+    json!({ "format": RESULT_FORMAT, "actors": actor_ids }).to_string()
 }
 
 #[utoipa::path(post, path = "/api/scenarios/{id}/analysis", tag = "analyses", request_body = AnalysisRequest,
@@ -507,7 +513,9 @@ pub async fn post_forecast(
     let rounds = check_rounds(request.rounds, MAX_FORECAST_ROUNDS)?;
     let seed = request.seed.unwrap_or(0);
     let p = prepared(&state, &id, request.version).await?;
-    let key = json!({ "model": name.name(), "rounds": rounds, "seed": seed, "params": params }).to_string();
+    let key =
+        json!({ "format": RESULT_FORMAT, "model": name.name(), "rounds": rounds, "seed": seed, "params": params })
+            .to_string();
     if let Some(cached) = state.store().cached_result(&p.reference, "forecast", &key).await? {
         return Ok(json_response(StatusCode::OK, cached.body));
     }
@@ -1003,6 +1011,9 @@ async fn tournament_job_at(state: &AppState, request: &JobRequest, versions: Opt
 pub(crate) async fn rebuild_job(state: &AppState, job: &JobRecord) -> ApiResult<(Vec<ScenarioRef>, Work)> {
     let unreadable = |e: serde_json::Error| ApiError::internal(format!("its stored request is unreadable: {e}"));
     let stored: Value = serde_json::from_str(&job.params).map_err(unreadable)?;
+    if !matches!(job.kind.as_str(), "sensitivity" | "forecast" | "negotiation" | "tournament") {
+        return Err(ApiError::internal(format!("this server has no `{}` jobs", job.kind)));
+    }
     // A tournament stores its resolved scenarios (id and version); the
     // others store the request itself.
     let (request, versions) = if job.kind == "tournament" {

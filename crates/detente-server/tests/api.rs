@@ -311,6 +311,22 @@ async fn forecasts_have_the_cli_shape_and_bad_settings_name_their_field() {
     assert!((territory - 62.3).abs() < 0.05, "{territory}");
     let again = app.ok("POST", &uri, Some(json!({"model": "compromise"}))).await;
     assert_eq!(again["result_id"], forecast["result_id"]);
+
+    // A forecast an older server stored (under a key without this server's
+    // result format) is computed again, not served in its old shape.
+    let scenario = detente_server::store::ScenarioRef { id: id.clone(), version: 1 };
+    let old_key = json!({ "model": "median", "rounds": null, "seed": 0, "params": [] }).to_string();
+    let stale = detente_server::store::NewResult {
+        id: "stale-median".to_owned(),
+        scenarios: vec![scenario],
+        kind: "forecast".to_owned(),
+        options_key: old_key,
+        body: json!({ "model": "median", "stale": true }).to_string(),
+    };
+    app.state.store().insert_result(&stale).await.expect("stored");
+    let median = app.ok("POST", &uri, Some(json!({"model": "median"}))).await;
+    assert!(median.get("stale").is_none() && median["cycles"] == json!([]), "{median}");
+    assert_ne!(median["result_id"], "stale-median");
     let eu =
         app.ok("POST", &uri, Some(json!({"model": "eu", "params": ["eu.reading=scholz-code"], "rounds": 50}))).await;
     assert_eq!(eu["model"], "eu");
