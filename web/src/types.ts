@@ -117,6 +117,8 @@ export interface ForecastIssue {
 
 export interface Forecast {
   result_id?: string | number;
+  /** The scenario version it was run on (server results). */
+  version?: number;
   scenario?: string;
   model: string;
   stop: string;

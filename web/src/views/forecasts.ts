@@ -305,7 +305,8 @@ export async function renderForecasts(panel: HTMLElement, r: Route, ctx: Scenari
   });
 
   const panelJob = resultPanel<Forecast>(r, 'forecast-job', status, (f) => {
-    runsOf(ctx).set(f.model, f);
+    // A past job may have run on another version: show it, compare it only with its own.
+    if (f.version === undefined || f.version === ctx.version) runsOf(ctx).set(f.model, f);
     model.value = f.model;
     showForecast(out, f);
     compareTable(compare, ctx);
