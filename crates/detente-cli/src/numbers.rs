@@ -1,6 +1,10 @@
-//! How the CLI writes numbers for people to read, in reports and pictures
-//! alike: "1,944,000" while the digits can be read, "1.000 × 10³⁰" beyond.
-//! JSON and CSV keep the exact value.
+//! How the CLI writes counts for people to read, in reports and pictures
+//! alike: "1,944,000" while the digits can be read, "1.000 × 10³⁰" beyond
+//! (the core's messages write them the same way). JSON and CSV keep the
+//! exact value.
+
+pub(crate) use detente_core::numbers::group_thousands;
+use detente_core::numbers::power_of_ten;
 
 /// Exact counts from here on are written in powers of ten: 13 digits stop
 /// being readable, even grouped.
@@ -25,34 +29,6 @@ pub(crate) fn about_text(x: f64) -> String {
     }
 }
 
-/// "1,944,000".
-pub(crate) fn group_thousands(n: impl Into<u128>) -> String {
-    let digits = n.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `x` (≥ 1) as "m × 10ᵉ" with `decimals` decimals in the mantissa.
-fn power_of_ten(x: f64, decimals: usize) -> String {
-    let mut exponent = x.log10().floor() as i32;
-    let mut mantissa = x / 10f64.powi(exponent);
-    // Rounding can carry the mantissa to 10 (9.96 at one decimal).
-    if format!("{mantissa:.decimals$}").starts_with("10") {
-        exponent += 1;
-        mantissa /= 10.0;
-    }
-    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let power: String =
-        exponent.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| SUPERSCRIPTS[d as usize]).collect();
-    format!("{mantissa:.decimals$} × 10{power}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,12 +51,5 @@ mod tests {
         assert_eq!(about_text(3.14e7), "about 3.1 × 10⁷");
         assert_eq!(about_text(9.96e9), "about 1.0 × 10¹⁰");
         assert_eq!(about_text(5.825e8), "about 5.8 × 10⁸");
-    }
-
-    #[test]
-    fn grouping() {
-        assert_eq!(group_thousands(0u32), "0");
-        assert_eq!(group_thousands(1_000u64), "1,000");
-        assert_eq!(group_thousands(100_000_000u64), "100,000,000");
     }
 }

@@ -121,7 +121,7 @@ fn a_nonlinear_zopa_of_10_to_the_10_is_estimated_reproducibly() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n.as_str().unwrap().contains("estimated instead from 20000 uniformly drawn outcomes (seed 5)"))
+            .any(|n| n.as_str().unwrap().contains("estimated instead from 20,000 uniformly drawn outcomes (seed 5)"))
     );
     assert_eq!(run("5")["zopa_estimate"], v["zopa_estimate"], "the same seed gives the same estimate");
 
@@ -210,7 +210,7 @@ fn spaces_too_large_to_number_are_refused_with_the_reason() {
     let o = detente(&["analyze", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("1.000e40 outcomes"), "{err}");
+    assert!(err.contains("1.000 × 10⁴⁰ outcomes"), "{err}");
     assert!(err.contains("128 bits"), "{err}");
 }
 

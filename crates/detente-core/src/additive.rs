@@ -140,6 +140,7 @@
 use std::cmp::Ordering;
 
 use crate::analysis::Point;
+use crate::numbers::{group_thousands, power_of_ten};
 use crate::scenario::{Evaluator, Preference, Scenario, level_coordinate};
 use crate::solutions::{ACCEPT_TOLERANCE, acceptable};
 use crate::space::{Outcome, OutcomeSpace, additive_constant, issue_contribution};
@@ -228,18 +229,24 @@ pub enum AdditiveError {
     #[error("{thresholds} thresholds given for {actors} actors")]
     ThresholdCount { actors: usize, thresholds: usize },
     #[error(
-        "half of the issues spans {outcomes:.3e} outcomes, more than the {limit} that can be enumerated \
-         to count the zone of agreement"
+        "half of the issues spans {} outcomes, more than the {} that can be enumerated to count the zone of \
+         agreement",
+        power_of_ten(*.outcomes, 3),
+        group_thousands(*.limit as u64)
     )]
     HalfTooLarge { outcomes: f64, limit: usize },
     #[error(
-        "counting the outcomes {actors} actors accept would pair {pairs:.3e} partial outcomes one by one, \
-         more than the {limit} allowed; count for two actors at a time"
+        "counting the outcomes {actors} actors accept would pair {} partial outcomes one by one, more than \
+         the {} allowed; count for two actors at a time",
+        power_of_ten(*.pairs, 3),
+        group_thousands(*.limit)
     )]
     TooManyPairs { actors: usize, pairs: f64, limit: u64 },
     #[error(
-        "{pairs:.3e} pairs of partial outcomes lie within rounding of a threshold, more than the {limit} \
-         that can be evaluated exactly"
+        "{} pairs of partial outcomes lie within rounding of a threshold, more than the {} that can be \
+         evaluated exactly",
+        power_of_ten(*.pairs, 3),
+        group_thousands(*.limit)
     )]
     TooManyBorderline { pairs: f64, limit: u64 },
     #[error("the count does not fit in 128 bits")]

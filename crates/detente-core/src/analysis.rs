@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::additive::{AdditiveError, CountLimits, FrontierLimits, additive_frontier, count_acceptable};
 use crate::constraint::{ConstraintFrontierError, SearchBudget, constraint_frontier};
+use crate::numbers::{group_thousands, power_of_ten};
 use crate::pareto::{Frontier2d, par_pareto_indices_of_frontiers, pareto_indices};
 use crate::scenario::{Preference, Scenario};
 use crate::solutions::{Solutions, acceptable, bargaining_solutions};
@@ -113,7 +114,7 @@ impl Default for AnalysisOptions {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalysisError {
-    #[error("the outcome space has {size:.3e} outcomes ({levels}), more than can be numbered in 128 bits")]
+    #[error("the outcome space has {} outcomes ({levels}), more than can be numbered in 128 bits", power_of_ten(*.size, 3))]
     TooLarge { size: f64, levels: String },
     #[error(
         "the analysis would evaluate {n_actors} actors at each of {n_outcomes} outcomes, {evaluations} utility \
@@ -127,8 +128,9 @@ pub enum AnalysisError {
     )]
     FrontierTooLarge { size: usize, limit: usize, n_actors: usize, n_done: u64, n_outcomes: u64 },
     #[error(
-        "the outcome space has {size:.3e} outcomes, too many to enumerate, and its additive structure could not \
-         be used either"
+        "the outcome space has {} outcomes, too many to enumerate, and its additive structure could not be used \
+         either",
+        power_of_ten(*.size, 3)
     )]
     Additive {
         size: f64,
@@ -136,7 +138,8 @@ pub enum AnalysisError {
         source: AdditiveError,
     },
     #[error(
-        "the outcome space has {size:.3e} outcomes, too many to enumerate, and the frontier search could not start"
+        "the outcome space has {} outcomes, too many to enumerate, and the frontier search could not start",
+        power_of_ten(*.size, 3)
     )]
     Constraint {
         size: f64,
@@ -365,7 +368,7 @@ fn analyze_structured(
     let mut notes = vec![format!(
         "the space has more outcomes than the {} that are enumerated (--max-outcomes); the frontier comes from \
          the preferences' structure",
-        options.max_outcomes
+        group_thousands(options.max_outcomes)
     )];
     let (frontier, method) = if actors.iter().all(is_additive) {
         let limits = FrontierLimits { max_points: options.max_frontier };
@@ -445,7 +448,8 @@ fn analyze_structured(
         // The estimate itself is in `zopa_estimate` (and the report's ZOPA line).
         notes.push(format!(
             "{why}; it is estimated instead from {} uniformly drawn outcomes (seed {})",
-            estimate.samples, estimate.seed
+            group_thousands(estimate.samples),
+            estimate.seed
         ));
         estimated[g] = Some(estimate);
     }
@@ -976,7 +980,7 @@ mod tests {
             searched
                 .notes
                 .iter()
-                .any(|n| n.contains("estimated instead from 1000000 uniformly drawn outcomes (seed 0)")),
+                .any(|n| n.contains("estimated instead from 1,000,000 uniformly drawn outcomes (seed 0)")),
             "{:?}",
             searched.notes
         );

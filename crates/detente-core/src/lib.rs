@@ -31,6 +31,7 @@ pub mod additive;
 pub mod analysis;
 pub mod constraint;
 pub mod error;
+pub mod numbers;
 pub mod pareto;
 pub mod scenario;
 pub mod solutions;

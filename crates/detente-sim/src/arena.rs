@@ -18,8 +18,10 @@ pub struct OutcomeId(pub u32);
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ArenaError {
     #[error(
-        "the outcome space has {size:.3e} outcomes, more than the {limit} a negotiation can enumerate; \
-         use a coarser `step` or fewer levels"
+        "the outcome space has {} outcomes, more than the {} a negotiation can enumerate; use a coarser `step` \
+         or fewer levels",
+        detente_core::numbers::power_of_ten(*.size, 3),
+        detente_core::numbers::group_thousands(*.limit)
     )]
     TooLarge { size: f64, limit: u64 },
     #[error("actor index {0} is out of range")]
