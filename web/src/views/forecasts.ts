@@ -32,7 +32,8 @@ function runsOf(ctx: ScenarioContext): Map<string, Forecast | { error: string }>
 export function valueText(issue: ForecastIssue, x: number, nearest?: string): string {
   if (issue.options && issue.options.length) {
     const name = nearest ?? issue.options[Math.max(0, Math.min(issue.options.length - 1, Math.round(x)))];
-    return `${fmt(x)} (≈ ${name})`;
+    // An option's own index is that option; anything between is near one.
+    return Math.abs(x - Math.round(x)) < 1e-9 ? `${fmt(x)} (${name})` : `${fmt(x)} (≈ ${name})`;
   }
   return fmt(x);
 }
