@@ -12,6 +12,8 @@
 //! merge tree. Two limits stop work that cannot finish: utility evaluations
 //! (outcomes × actors) up front, and the size of the frontier after each wave.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -150,6 +152,9 @@ pub enum AnalysisError {
     NoActors,
     #[error("actor index {0} is out of range")]
     UnknownActor(usize),
+    /// The caller's cancel flag was set (see [`analyze_watched`]).
+    #[error("cancelled after {} of {} outcomes", group_thousands(*.done), group_thousands(*.total))]
+    Cancelled { done: u64, total: u64 },
 }
 
 /// An outcome and its utilities for the analysed actors, in their order.
@@ -347,7 +352,42 @@ pub struct Analysis {
 /// structure: merged per-issue frontiers and meet-in-the-middle counts for
 /// additive utilities, branch and bound for constraint preferences.
 pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
-    analyze_in(scenario, options, None)
+    analyze_in(scenario, options, None, Watch::unwatched())
+}
+
+/// [`analyze`], reporting `progress(done, total)` in outcomes after each
+/// wave of an enumeration (about a million outcomes; the last report has
+/// `done == total`) and stopping with [`AnalysisError::Cancelled`] soon after
+/// `cancel` is set. An analysis from the preferences' structure (beyond
+/// `max_outcomes`) reports no progress and reads `cancel` only before it
+/// starts. The result is [`analyze`]'s, bit for bit.
+pub fn analyze_watched(
+    scenario: &Scenario,
+    options: &AnalysisOptions,
+    progress: &dyn Fn(u64, u64),
+    cancel: &AtomicBool,
+) -> Result<Analysis, AnalysisError> {
+    analyze_in(scenario, options, None, Watch { progress, cancel })
+}
+
+/// Where an analysis reports progress and reads its cancel flag.
+#[derive(Clone, Copy)]
+struct Watch<'a> {
+    progress: &'a dyn Fn(u64, u64),
+    cancel: &'a AtomicBool,
+}
+
+impl Watch<'_> {
+    /// No progress to report and a flag nobody sets.
+    fn unwatched() -> Watch<'static> {
+        static NEVER: AtomicBool = AtomicBool::new(false);
+        fn ignore(_: u64, _: u64) {}
+        Watch { progress: &ignore, cancel: &NEVER }
+    }
+
+    fn check(&self, done: u64, total: u64) -> Result<(), AnalysisError> {
+        if self.cancel.load(Ordering::Relaxed) { Err(AnalysisError::Cancelled { done, total }) } else { Ok(()) }
+    }
 }
 
 /// Every outcome's count in 128 bits, if it fits.
@@ -484,6 +524,7 @@ fn analyze_in(
     scenario: &Scenario,
     options: &AnalysisOptions,
     layout: Option<Layout>,
+    watch: Watch<'_>,
 ) -> Result<Analysis, AnalysisError> {
     let actors: Vec<usize> = match &options.actors {
         Some(a) => a.clone(),
@@ -509,7 +550,10 @@ fn analyze_in(
     let (table_group, veto_group) = groups(scenario);
     let n_outcomes = match u64::try_from(total) {
         Ok(n) if n <= options.max_outcomes => n,
-        _ => return analyze_structured(scenario, options, actors, space, total),
+        _ => {
+            watch.check(0, u64::try_from(total).unwrap_or(u64::MAX))?;
+            return analyze_structured(scenario, options, actors, space, total);
+        }
     };
     // Evaluate every actor once per outcome: the analysed ones for the
     // frontier and any others for the ZOPAs.
@@ -523,6 +567,7 @@ fn analyze_in(
     if evaluations > u128::from(options.max_evaluations) {
         // Many actors: their structure may still give the answer.
         if evaluated.iter().all(|&a| !matches!(scenario.actors[a].preference, Preference::Constraint(_))) {
+            watch.check(0, n_outcomes)?;
             return analyze_structured(scenario, options, actors, space, total);
         }
         return Err(AnalysisError::TooMuchWork {
@@ -550,6 +595,7 @@ fn analyze_in(
     let n_chunks = n_outcomes.div_ceil(chunk);
     let mut merged = ctx.empty();
     for wave_start in (0..n_chunks).step_by(wave as usize) {
+        watch.check((wave_start * chunk).min(n_outcomes), n_outcomes)?;
         let wave_end = (wave_start + wave).min(n_chunks);
         // Two actors: every chunk of the wave starts from the staircase of
         // the frontier so far, built once.
@@ -573,6 +619,10 @@ fn analyze_in(
                 n_outcomes,
             });
         }
+        (watch.progress)((wave_end * chunk).min(n_outcomes), n_outcomes);
+    }
+    if n_outcomes == 0 {
+        (watch.progress)(0, 0);
     }
 
     let frontier: Vec<Point> = merged
@@ -859,8 +909,8 @@ mod tests {
             let s = scenario(&levels, &kinds, &seeds);
             let actors = if subset { Some((0..s.n_actors()).step_by(2).collect()) } else { None };
             let options = AnalysisOptions { actors, ..AnalysisOptions::default() };
-            let whole = analyze_in(&s, &options, Some(WHOLE)).expect("small spaces are analysed");
-            let split = analyze_in(&s, &options, Some(Layout { chunk, wave })).expect("small spaces are analysed");
+            let whole = analyze_in(&s, &options, Some(WHOLE), Watch::unwatched()).expect("small spaces are analysed");
+            let split = analyze_in(&s, &options, Some(Layout { chunk, wave }), Watch::unwatched()).expect("small spaces are analysed");
             prop_assert_eq!(split, whole);
         }
 
@@ -875,8 +925,8 @@ mod tests {
         ) {
             let s = scenario(&[12, 12, 12], &kinds, &seeds);
             let options = AnalysisOptions { actors: Some(vec![0, 1]), ..AnalysisOptions::default() };
-            let whole = analyze_in(&s, &options, Some(WHOLE)).expect("small spaces are analysed");
-            let split = analyze_in(&s, &options, Some(Layout { chunk, wave })).expect("small spaces are analysed");
+            let whole = analyze_in(&s, &options, Some(WHOLE), Watch::unwatched()).expect("small spaces are analysed");
+            let split = analyze_in(&s, &options, Some(Layout { chunk, wave }), Watch::unwatched()).expect("small spaces are analysed");
             prop_assert_eq!(split, whole);
         }
     }
@@ -1100,13 +1150,46 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_analysis_reports_each_wave_and_stops_when_cancelled() {
+        use std::cell::RefCell;
+        let s = zero_sum(99);
+        let options = AnalysisOptions::default();
+        let layout = Some(Layout { chunk: 10, wave: 3 });
+        let reports = RefCell::new(Vec::new());
+        let never = AtomicBool::new(false);
+        let record = |done: u64, total: u64| reports.borrow_mut().push((done, total));
+        let watched = analyze_in(&s, &options, layout, Watch { progress: &record, cancel: &never }).expect("runs");
+        // Waves of 30 outcomes over 100: 30, 60, 90, then the last 10.
+        assert_eq!(reports.take(), [(30, 100), (60, 100), (90, 100), (100, 100)]);
+        assert_eq!(watched.frontier, analyze(&s, &options).expect("runs").frontier);
+
+        // Cancelled once the second wave is reported: the third never starts.
+        let cancel = AtomicBool::new(false);
+        let stop_after_two = |done: u64, _: u64| cancel.store(done >= 60, Ordering::Relaxed);
+        let error = analyze_in(&s, &options, layout, Watch { progress: &stop_after_two, cancel: &cancel })
+            .expect_err("cancelled");
+        assert_eq!(error, AnalysisError::Cancelled { done: 60, total: 100 });
+        assert_eq!(error.to_string(), "cancelled after 60 of 100 outcomes");
+
+        // The public entry point: one wave here, the same analysis.
+        let public = analyze_watched(&s, &options, &record, &never).expect("runs");
+        assert_eq!(reports.take(), [(100, 100)]);
+        assert_eq!(public.frontier, watched.frontier);
+        let set = AtomicBool::new(true);
+        assert_eq!(
+            analyze_watched(&s, &options, &record, &set).expect_err("cancelled before it starts"),
+            AnalysisError::Cancelled { done: 0, total: 100 }
+        );
+    }
+
+    #[test]
     fn stops_when_a_partial_frontier_outgrows_the_limit() {
         let s = zero_sum(99);
         let options = AnalysisOptions { max_frontier: 30, ..AnalysisOptions::default() };
         // Chunks of 10 in waves of 2: the frontier holds 20 points after the
         // first wave and 40 after the second.
-        let error =
-            analyze_in(&s, &options, Some(Layout { chunk: 10, wave: 2 })).expect_err("every outcome is efficient");
+        let error = analyze_in(&s, &options, Some(Layout { chunk: 10, wave: 2 }), Watch::unwatched())
+            .expect_err("every outcome is efficient");
         assert_eq!(
             error,
             AnalysisError::FrontierTooLarge { size: 40, limit: 30, n_actors: 2, n_done: 40, n_outcomes: 100 }

@@ -38,7 +38,9 @@ pub mod solutions;
 pub mod space;
 pub mod spec;
 
-pub use analysis::{Analysis, AnalysisError, AnalysisOptions, Method, Point, Zopa, ZopaEstimate, analyze};
+pub use analysis::{
+    Analysis, AnalysisError, AnalysisOptions, Method, Point, Zopa, ZopaEstimate, analyze, analyze_watched,
+};
 pub use error::{Locator, ScenarioError, Warning};
 pub use scenario::{Actor, Issue, Preference, Scenario, WeightPolicy};
 pub use solutions::{Solution, Solutions};
