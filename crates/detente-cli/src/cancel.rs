@@ -1,4 +1,4 @@
-//! Ctrl-C for the long commands (forecast, sensitivity, tournament): the
+//! Ctrl-C for the long commands (analyze, forecast, sensitivity, tournament): the
 //! first sets [`CANCEL`], which the work reads and stops at, and the command
 //! then ends with [`Cancelled`], which `main` prints and exits 130 with; a
 //! second Ctrl-C exits at once.
@@ -8,6 +8,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
+
+use crate::numbers::group_thousands;
 
 /// The exit status of a command stopped by Ctrl-C (128 + SIGINT).
 pub(crate) const CANCELLED_EXIT: u8 = 130;
@@ -35,6 +37,11 @@ impl Cancelled {
     /// A sensitivity analysis.
     pub(crate) fn runs(completed: usize, runs: usize) -> Cancelled {
         Cancelled(format!("cancelled after {completed} of {runs} runs"))
+    }
+
+    /// An analysis that enumerates the outcome space.
+    pub(crate) fn outcomes(done: u64, total: u64) -> Cancelled {
+        Cancelled(format!("cancelled after {} of {} outcomes", group_thousands(done), group_thousands(total)))
     }
 
     /// A forecast.

@@ -9,9 +9,8 @@
 //! The JSON objects are detente-report's (`detente_report::forecast`), shared
 //! with the server.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use detente_core::Spread;
@@ -24,7 +23,7 @@ use detente_report::forecast::{
     CompareJson, ForecastContext, ForecastJson, ModelName, SensitivityJson, check_sensitivity_size,
     checked_forecast_watched,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::args::{ForecastArgs, ForecastFlags, ModelArg, SensitivityArgs};
 use crate::cancel::{self, CANCEL, Cancelled};
@@ -32,6 +31,7 @@ use crate::forecast_plot;
 use crate::load::{LoadedScenario, load_scenario};
 use crate::numbers::group_thousands;
 use crate::plot::PictureFormat;
+use crate::progress::progress_bar;
 use crate::report::print_warnings;
 
 /// The report crate's model for a `--model` value.
@@ -503,7 +503,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let chosen = configured(model_name(args.model), &args.run.params)?;
 
-    let bar = progress_bar(args.runs, "runs");
+    let bar = progress_bar(args.runs as u64, "runs");
     let result = sensitivity::run(
         input,
         &chosen,
@@ -544,24 +544,6 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         }
     }
     Ok(out.flush()?)
-}
-
-/// A bar on stderr while stderr is a terminal, hidden otherwise, counting
-/// `len` `unit` (sensitivity: the runs; the tornado's forecasts run first and
-/// are not counted) after the message, if any (forecasts: the model's name).
-fn progress_bar(len: usize, unit: &str) -> ProgressBar {
-    if !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec}}, {{eta}} \
-         left (Ctrl-C stops)"
-    )) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
 }
 
 /// "Russia · capability", "Russia · position on territory".

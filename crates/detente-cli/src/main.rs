@@ -12,6 +12,7 @@ mod forecast_plot;
 mod load;
 mod numbers;
 mod plot;
+mod progress;
 mod report;
 mod serve;
 mod simulate;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 use detente_core::constraint::SearchBudget;
-use detente_core::{AnalysisOptions, analyze};
+use detente_core::{Analysis, AnalysisError, AnalysisOptions, analyze_watched};
 
 use crate::args::{AnalysisFlags, Cli, Command};
 use crate::load::{LoadedScenario, load_scenario};
@@ -62,8 +63,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed: a.seed,
                 ..analysis_options(&loaded, &a.analysis)?
             };
-            let analysis =
-                analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let analysis = analyze_with_progress(&loaded, &options)
+                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.json {
@@ -89,8 +90,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let loaded = load(&a.file, a.scenario.strict_weights)?;
             // The frontier only: no zone of agreement is estimated.
             let options = AnalysisOptions { zopa_samples: 0, ..analysis_options(&loaded, &a.analysis)? };
-            let analysis =
-                analyze(&loaded.scenario, &options).with_context(|| format!("cannot analyse {}", a.file.display()))?;
+            let analysis = analyze_with_progress(&loaded, &options)
+                .with_context(|| format!("cannot analyse {}", a.file.display()))?;
             // Buffered: a large frontier is millions of lines, and stdout is line-buffered.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if a.csv {
@@ -140,6 +141,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn load(path: &Path, strict_weights: bool) -> anyhow::Result<LoadedScenario> {
     load_scenario(path, strict_weights).with_context(|| format!("cannot load scenario {}", path.display()))
+}
+
+/// From this many outcomes on, an enumeration shows a progress bar (on a
+/// terminal): about a second's work.
+const ANALYZE_BAR_FROM: u64 = 1 << 24;
+
+/// `analyze`, with a progress bar in outcomes for large enumerations and
+/// Ctrl-C stopping it (exit status 130).
+fn analyze_with_progress(loaded: &LoadedScenario, options: &AnalysisOptions) -> anyhow::Result<Analysis> {
+    cancel::install_handler()?;
+    let bar = std::cell::OnceCell::new();
+    let progress = |done: u64, total: u64| {
+        if total >= ANALYZE_BAR_FROM {
+            bar.get_or_init(|| progress::progress_bar(total, "outcomes")).set_position(done);
+        }
+    };
+    let result = analyze_watched(&loaded.scenario, options, &progress, &cancel::CANCEL);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    match result {
+        Err(AnalysisError::Cancelled { done, total }) => Err(cancel::Cancelled::outcomes(done, total).into()),
+        other => Ok(other?),
+    }
 }
 
 /// Resolves `--actors` (ids or names) into scenario indices, in scenario order.

@@ -24,9 +24,8 @@
 //! as one unsharded run.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use detente_core::Scenario;
@@ -39,7 +38,6 @@ use detente_sim::tournament::{
 };
 use detente_sim::trace::{Action, Trace};
 use detente_sim::{Arena, Deadline, Ending, NegotiationResult, Negotiator, OutcomeId, Protocol, negotiate};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -47,6 +45,7 @@ use crate::args::{MergeArgs, NegotiateArgs, NegotiationFlags, ProtocolArg, Roles
 use crate::cancel::{self, CANCEL, Cancelled};
 use crate::load::{LoadedScenario, load_scenario};
 use crate::plot::PictureFormat;
+use crate::progress::progress_bar;
 use crate::report::print_warnings;
 use crate::simulate_plot;
 
@@ -560,7 +559,7 @@ pub(crate) fn run_tournament(args: &TournamentArgs) -> anyhow::Result<()> {
 
     let mut files = args.out.as_deref().map(ResultFiles::create).transpose()?;
     let mut board = Leaderboard::default();
-    let bar = progress_bar(shard.len(total));
+    let bar = progress_bar(shard.len(total), "negotiations");
     let ran = tournament.run(shard, &|_| bar.inc(1), &CANCEL, |record| {
         board.add(&record);
         if let Some(files) = files.as_mut() {
@@ -660,22 +659,6 @@ fn prepare(args: &TournamentArgs, entrants: Vec<Entrant>) -> anyhow::Result<(Tou
         })
         .collect();
     Ok((tournament, manifest))
-}
-
-/// A bar on stderr while stderr is a terminal, hidden otherwise.
-fn progress_bar(n: u64) -> ProgressBar {
-    if !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} negotiations, {per_sec}, {eta} left \
-         (Ctrl-C stops)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
 }
 
 fn print_leaderboard(
