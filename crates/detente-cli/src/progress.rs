@@ -14,7 +14,7 @@ pub(crate) fn progress_bar(len: u64, unit: &str) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec}}, {{eta}} \
+        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec:0}}, {{eta}} \
          left (Ctrl-C stops)"
     )) {
         bar.set_style(style.progress_chars("=> "));
