@@ -1,12 +1,13 @@
 //! The routes under `/api`: scenarios and their versions, analyses,
 //! forecasts, outcome samples and jobs. docs/api.md is the reference.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use detente_core::{AnalysisOptions, OutcomeSpace, Scenario, Warning, analyze};
+use detente_core::{AnalysisError, AnalysisOptions, OutcomeSpace, Scenario, Warning, analyze_watched};
 use detente_forecast::sensitivity::SensitivityOptions;
 use detente_forecast::{ForecastOptions, Input};
 use detente_report::analysis::AnalysisJson;
@@ -301,17 +302,41 @@ pub async fn post_analysis(
     let result_id = uuid::Uuid::new_v4().to_string();
     let reference = p.reference.clone();
     let rid = result_id.clone();
+    let (guard, cancel) = CancelOnDrop::new();
     let body = tokio::task::spawn_blocking(move || {
         let options = AnalysisOptions { actors, ..AnalysisOptions::default() };
-        let analysis = analyze(&p.scenario, &options)
-            .map_err(|e| ApiError::unprocessable("analysis_refused", format!("cannot analyse this scenario: {e}")))?;
+        let analysis = analyze_watched(&p.scenario, &options, &|_, _| {}, &cancel).map_err(|e| match e {
+            AnalysisError::Cancelled { .. } => ApiError::internal("the analysis was cancelled"),
+            e => ApiError::unprocessable("analysis_refused", format!("cannot analyse this scenario: {e}")),
+        })?;
         let body = serde_json::to_string(&AnalysisJson::new(&p.scenario, &analysis, &p.warnings))
             .map_err(|e| ApiError::internal(format!("cannot write the analysis: {e}")))?;
         Ok::<_, ApiError>(with_ids(&body, &result_ids(&rid, &reference)))
     })
     .await
     .map_err(join_error)??;
+    drop(guard);
     store_result(&state, result_id, p.reference, "analysis", key, body).await
+}
+
+/// Set when the request that started a computation goes away (the client
+/// disconnects, and axum drops the handler's future with this in it), so the
+/// computation stops at its next check instead of finishing for nobody while
+/// its compute permit is already released.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl CancelOnDrop {
+    /// The guard, and the flag it sets, for the computation.
+    fn new() -> (CancelOnDrop, Arc<AtomicBool>) {
+        let flag = Arc::new(AtomicBool::new(false));
+        (CancelOnDrop(flag.clone()), flag)
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Stores a computed result and answers with it; if the same result was
@@ -522,11 +547,12 @@ pub async fn post_forecast(
     let _permit = state.compute_permit().await?;
     let result_id = uuid::Uuid::new_v4().to_string();
     let (rid, reference) = (result_id.clone(), p.reference.clone());
+    let (guard, cancel) = CancelOnDrop::new();
     let body = tokio::task::spawn_blocking(move || {
         let input = forecast_input(&p.scenario)?;
         let options = ForecastOptions { max_rounds: rounds.map(|r| r as usize), seed };
         let context = ForecastContext { scenario: &p.scenario, input: &input, warnings: &p.warnings };
-        let body = forecast_json(context, &model, &options, &|_| {}, &AtomicBool::new(false)).map_err(|e| match e {
+        let body = forecast_json(context, &model, &options, &|_| {}, &cancel).map_err(|e| match e {
             ForecastFailure::Model(message) => ApiError::unprocessable("forecast_failed", message),
             ForecastFailure::Json(message) => ApiError::internal(message),
             ForecastFailure::Cancelled => ApiError::internal("the forecast was cancelled"),
@@ -535,6 +561,7 @@ pub async fn post_forecast(
     })
     .await
     .map_err(join_error)??;
+    drop(guard);
     store_result(&state, result_id, p.reference, "forecast", key, body).await
 }
 
@@ -1160,4 +1187,26 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
         "method_not_allowed",
         format!("{method} {} is not a route", uri.path()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A computation sees its flag set once the request holding the guard is
+    /// dropped mid-way, and an analysis reading that flag stops.
+    #[test]
+    fn a_dropped_request_cancels_its_computation() {
+        let (guard, cancel) = CancelOnDrop::new();
+        assert!(!cancel.load(Ordering::Relaxed));
+        drop(guard);
+        assert!(cancel.load(Ordering::Relaxed));
+        let text = "name = \"x\"\n[[issues]]\nid = \"i\"\nkind = \"integer\"\nmin = 0\nmax = 9\n\
+                    [[actors]]\nid = \"a\"\n[actors.preferences]\ntype = \"spatial\"\nposition = { i = 0 }\nsalience = { i = 100 }\n";
+        let (scenario, _) =
+            detente_formats::scenario_toml::load_toml("x.toml", text, detente_core::WeightPolicy::Refuse)
+                .expect("a valid scenario");
+        let result = analyze_watched(&scenario, &AnalysisOptions::default(), &|_, _| {}, &cancel);
+        assert_eq!(result.expect_err("cancelled"), AnalysisError::Cancelled { done: 0, total: 10 });
+    }
 }
