@@ -96,6 +96,8 @@ export function jobPanel(r: Route, prefix: string, onDone: (job: Job) => void | 
     setMessage(msg, 'info', 'Starting…');
     bar.value = 0;
     text.textContent = '';
+    // The last job's status no longer describes what the panel shows.
+    delete el.dataset.status;
     try {
       const job = await api.startJob(body);
       show(job);

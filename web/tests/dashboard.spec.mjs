@@ -6,7 +6,7 @@
 // It loads the seed scenario ("Riyadh talks…"), checks that the utility-space
 // chart draws the sampled outcomes, the Pareto frontier and the solutions,
 // shows a validation error next to the field the API names, runs a
-// compromise forecast, an expected-utility forecast's cycles, an SMP forecast job, a sensitivity job (and cancels another), a negotiation
+// compromise forecast, an expected-utility forecast's cycles, an SMP forecast job, two sensitivity jobs (and cancels a third), a negotiation
 // and a tournament, round-trips an edit on a copy of the seed scenario, checks
 // the 401 message without a token, and saves a screenshot to docs/dashboard.png.
 
@@ -255,6 +255,21 @@ await step('a sensitivity job runs with progress and shows the tornado and the h
   const tornados = await page.locator('#sensitivity-result .issue-pair').count();
   check(tornados === nIssues, `a tornado and a histogram per issue, got ${tornados}`);
   return (await page.textContent('#sens-status')).trim();
+});
+
+await step('an expected-utility sensitivity job counts the runs that cycle, issue by issue', async () => {
+  await page.selectOption('#sens-model', 'eu');
+  await page.fill('#sens-runs', '200');
+  await page.fill('#sens-seed', '7');
+  await page.click('#start-sensitivity');
+  const end = await waitJob('sens');
+  check(end.status === 'succeeded', `the job succeeded, got ${end.status}: ${end.text}`);
+  await page.waitForSelector('#sensitivity-table td.cycling', { timeout: T });
+  const cells = await page.locator('#sensitivity-table td.cycling').allTextContents();
+  check(cells.length === nIssues, `a count per issue, got ${cells.length}`);
+  const counts = cells.map((t) => Number(t.split(' ')[0].replace(/,/g, '')));
+  check(counts.every((n) => n >= 0 && n <= 200) && counts.some((n) => n > 0), `counts of the 200 runs, got ${cells.join(' | ')}`);
+  return cells.join(' | ');
 });
 
 await step('a running sensitivity job can be cancelled', async () => {

@@ -42,15 +42,21 @@ for (const m of ['compromise', 'median', 'nash', 'weighted-nash', 'eu', 'smp']) 
 }
 write('forecasts.json', forecasts);
 
-// Sensitivity: the twelve largest swings per issue, no normalised copy.
-const s = json('sensitivity', scenario, '--model', 'compromise', '--runs', '2000', '--seed', '7', '--json');
-delete s.inputs;
-delete s.base.trajectory_normalised;
-for (const i of s.issues) {
-  delete i.normalised;
-  i.tornado = i.tornado.slice(0, 12);
-}
-write('sensitivity.json', deep(s));
+// Sensitivity: the twelve largest swings per issue, no normalised copy; the
+// compromise, and the expected-utility model, whose runs can end in cycles.
+const sensitivity = (model, runs) => {
+  const s = json('sensitivity', scenario, '--model', model, '--runs', String(runs), '--seed', '7', '--json');
+  delete s.inputs;
+  delete s.base.trajectory_normalised;
+  delete s.base.trajectory;
+  for (const i of s.issues) {
+    delete i.normalised;
+    i.tornado = i.tornado.slice(0, 12);
+  }
+  return deep(s);
+};
+write('sensitivity.json', sensitivity('compromise', 2000));
+write('sensitivity-eu.json', sensitivity('eu', 200));
 
 // A multilateral negotiation between the four actors whose consent is needed, with its trace.
 const n = json('negotiate', scenario, '--agents', 'conceder,conceder,conceder,conceder', '--protocol', 'multilateral', '--rounds', '60', '--seed', '1', '--json', '--trace', join(tmp, 'trace.json'));

@@ -318,10 +318,10 @@ function jobResult(job) {
   const b = job.body;
   if (job.kind === 'forecast') return mockForecast(String(b.scenario_id), b.model);
   if (job.kind === 'sensitivity') {
-    const s = fx('sensitivity.json');
+    const s = fx(b.model === 'eu' ? 'sensitivity-eu.json' : 'sensitivity.json');
     s.runs = Number(b.runs) || s.runs;
     s.seed = Number(b.seed ?? s.seed);
-    if (b.model && b.model !== s.model) s.warnings = [...(s.warnings ?? []), `mock server: the result is the compromise model's, not ${b.model}'s`];
+    if (b.model && b.model !== s.model) s.warnings = [...(s.warnings ?? []), `mock server: the result is the ${s.model} model's, not ${b.model}'s`];
     return s;
   }
   if (job.kind === 'negotiation') {
