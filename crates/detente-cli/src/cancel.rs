@@ -17,16 +17,25 @@ pub(crate) const CANCELLED_EXIT: u8 = 130;
 /// Set by Ctrl-C.
 pub(crate) static CANCEL: AtomicBool = AtomicBool::new(false);
 
+/// Set while nothing reads [`CANCEL`] (work that cannot stop part-way, or
+/// output being written): Ctrl-C then exits at once, as without a handler.
+static EXIT_AT_ONCE: AtomicBool = AtomicBool::new(false);
+
 /// Makes Ctrl-C set [`CANCEL`] (a second one exits at once). Called first
 /// thing by each command, so that a Ctrl-C at any point reaches it; a
 /// process may install one handler only.
 pub(crate) fn install_handler() -> anyhow::Result<()> {
     ctrlc::set_handler(|| {
-        if CANCEL.swap(true, Ordering::SeqCst) {
+        if EXIT_AT_ONCE.load(Ordering::SeqCst) || CANCEL.swap(true, Ordering::SeqCst) {
             std::process::exit(i32::from(CANCELLED_EXIT));
         }
     })
     .context("cannot install the Ctrl-C handler")
+}
+
+/// From now on Ctrl-C exits at once: nothing reads [`CANCEL`] any more.
+pub(crate) fn exit_at_once() {
+    EXIT_AT_ONCE.store(true, Ordering::SeqCst);
 }
 
 /// A command stopped by Ctrl-C, saying how far it got.
@@ -40,8 +49,13 @@ impl Cancelled {
     }
 
     /// An analysis that enumerates the outcome space.
-    pub(crate) fn outcomes(done: u64, total: u64) -> Cancelled {
+    pub(crate) fn outcomes(done: u64, total: u128) -> Cancelled {
         Cancelled(format!("cancelled after {} of {} outcomes", group_thousands(done), group_thousands(total)))
+    }
+
+    /// Work that finished after Ctrl-C, before its output was written.
+    pub(crate) fn before_output() -> Cancelled {
+        Cancelled("cancelled before the output was written".to_owned())
     }
 
     /// A forecast.

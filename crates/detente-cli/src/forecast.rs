@@ -133,7 +133,7 @@ fn watched_forecast(
     options: &ForecastOptions,
 ) -> anyhow::Result<Result<Forecast, ForecastError>> {
     let bar = match model {
-        Model::ExpectedUtility(_) | Model::Smp(_) => progress_bar(0, "rounds"),
+        Model::ExpectedUtility(_) | Model::Smp(_) => progress_bar(0, "rounds", 1),
         _ => ProgressBar::hidden(),
     };
     bar.set_message(format!("{} ", model.name()));
@@ -503,7 +503,7 @@ pub(crate) fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let chosen = configured(model_name(args.model), &args.run.params)?;
 
-    let bar = progress_bar(args.runs as u64, "runs");
+    let bar = progress_bar(args.runs as u64, "runs", 1);
     let result = sensitivity::run(
         input,
         &chosen,

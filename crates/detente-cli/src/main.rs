@@ -148,21 +148,33 @@ fn load(path: &Path, strict_weights: bool) -> anyhow::Result<LoadedScenario> {
 const ANALYZE_BAR_FROM: u64 = 1 << 24;
 
 /// `analyze`, with a progress bar in outcomes for large enumerations and
-/// Ctrl-C stopping it (exit status 130).
+/// Ctrl-C stopping them between waves (exit status 130). Elsewhere (an
+/// analysis from the preferences' structure, which cannot stop part-way,
+/// and the output after any analysis) Ctrl-C exits at once.
 fn analyze_with_progress(loaded: &LoadedScenario, options: &AnalysisOptions) -> anyhow::Result<Analysis> {
     cancel::install_handler()?;
+    let enumerated = detente_core::OutcomeSpace::of(&loaded.scenario).size().is_some_and(|n| n <= options.max_outcomes);
+    if !enumerated {
+        cancel::exit_at_once();
+    }
     let bar = std::cell::OnceCell::new();
     let progress = |done: u64, total: u64| {
         if total >= ANALYZE_BAR_FROM {
-            bar.get_or_init(|| progress::progress_bar(total, "outcomes")).set_position(done);
+            bar.get_or_init(|| progress::progress_bar(total, "outcomes", 0)).set_position(done);
         }
     };
     let result = analyze_watched(&loaded.scenario, options, &progress, &cancel::CANCEL);
+    cancel::exit_at_once();
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
     match result {
         Err(AnalysisError::Cancelled { done, total }) => Err(cancel::Cancelled::outcomes(done, total).into()),
+        // Ctrl-C during the part that cannot stop (the last wave, the
+        // solutions, or too many evaluations to enumerate): no output.
+        Ok(_) if cancel::CANCEL.load(std::sync::atomic::Ordering::SeqCst) => {
+            Err(cancel::Cancelled::before_output().into())
+        }
         other => Ok(other?),
     }
 }

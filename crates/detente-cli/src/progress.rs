@@ -7,14 +7,16 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A bar on stderr while stderr is a terminal, hidden otherwise, counting
-/// `len` `unit` after the message, if any (forecasts: the model's name).
-pub(crate) fn progress_bar(len: u64, unit: &str) -> ProgressBar {
+/// `len` `unit` after the message, if any (forecasts: the model's name),
+/// with the rate to `rate_decimals` decimals (0 for millions a second, 1
+/// for runs that take seconds each).
+pub(crate) fn progress_bar(len: u64, unit: &str, rate_decimals: usize) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec:0}}, {{eta}} \
+        "{{spinner}} [{{elapsed_precise}}] {{msg}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{per_sec:{rate_decimals}}}, {{eta}} \
          left (Ctrl-C stops)"
     )) {
         bar.set_style(style.progress_chars("=> "));

@@ -559,7 +559,7 @@ pub(crate) fn run_tournament(args: &TournamentArgs) -> anyhow::Result<()> {
 
     let mut files = args.out.as_deref().map(ResultFiles::create).transpose()?;
     let mut board = Leaderboard::default();
-    let bar = progress_bar(shard.len(total), "negotiations");
+    let bar = progress_bar(shard.len(total), "negotiations", 1);
     let ran = tournament.run(shard, &|_| bar.inc(1), &CANCEL, |record| {
         board.add(&record);
         if let Some(files) = files.as_mut() {

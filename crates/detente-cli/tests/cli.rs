@@ -292,29 +292,32 @@ fn every_shared_scenario_loads_and_small_ones_are_analysed() {
     }
 }
 
-/// Ctrl-C stops an enumeration of 10⁸ outcomes between waves, saying how far
+/// Ctrl-C stops an enumeration of 10⁹ outcomes between waves, saying how far
 /// it got, with status 130.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_cancels_a_large_analysis_with_status_130() {
-    // Three actors on eight issues of ten options: 10⁸ outcomes, enumerated
-    // (the default --max-outcomes), far more than 1.5 s of a debug build.
+    // Three actors on nine issues of ten options: 10⁹ outcomes, enumerated
+    // under raised limits; tens of seconds of work even for a release build
+    // on many cores, so Ctrl-C after 1.5 s always comes mid-way.
     let mut toml = String::from("name = \"big\"\n");
-    for i in 0..8 {
+    for i in 0..9 {
         toml.push_str(&format!("\n[[issues]]\nid = \"i{i}\"\nkind = \"discrete\"\noptions = [\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\"]\n"));
     }
     for a in 0..3 {
         toml.push_str(&format!("\n[[actors]]\nid = \"a{a}\"\n[actors.preferences]\ntype = \"linear-additive\"\n"));
-        let weights: Vec<String> = (0..8).map(|i| format!("i{i} = 0.125")).collect();
+        let weights: Vec<String> = (0..9).map(|i| format!("i{i} = {}", if i == 0 { 0.2 } else { 0.1 })).collect();
         toml.push_str(&format!("weights = {{ {} }}\n[actors.preferences.evaluations]\n", weights.join(", ")));
-        for i in 0..8 {
+        for i in 0..9 {
             let values: Vec<String> = (0..10).map(|k| format!("\"{k}\" = {}", (k * (a + 3) + i) % 10)).collect();
             toml.push_str(&format!("i{i} = {{ options = {{ {} }} }}\n", values.join(", ")));
         }
     }
     let path = temp_path(TEMP, "big.toml");
     std::fs::write(&path, toml).unwrap();
-    let (status, err) = common::interrupted(&["analyze", path.to_str().unwrap()], "analysis");
+    let limits = ["--max-outcomes", "1000000000", "--max-evaluations", "4000000000", "--max-frontier", "100000000"];
+    let (status, err) =
+        common::interrupted(&[&["analyze", path.to_str().unwrap()][..], &limits[..]].concat(), "analysis");
     assert_eq!(status.code(), Some(130), "{err}");
-    assert!(err.contains("cancelled after ") && err.contains(" of 100,000,000 outcomes"), "{err}");
+    assert!(err.contains("cancelled after ") && err.contains(" of 1,000,000,000 outcomes"), "{err}");
 }

@@ -119,14 +119,20 @@ pub enum AnalysisError {
     #[error("the outcome space has {} outcomes ({levels}), more than can be numbered in 128 bits", power_of_ten(*.size, 3))]
     TooLarge { size: f64, levels: String },
     #[error(
-        "the analysis would evaluate {n_actors} actors at each of {n_outcomes} outcomes, {evaluations} utility \
-         evaluations, more than the {limit} allowed; analyse fewer actors or reduce the issues' levels"
+        "the analysis would evaluate {n_actors} actors at each of {} outcomes, {} utility evaluations, more than \
+         the {} allowed; analyse fewer actors or reduce the issues' levels",
+        group_thousands(*.n_outcomes),
+        group_thousands(*.evaluations),
+        group_thousands(*.limit)
     )]
     TooMuchWork { n_outcomes: u64, n_actors: usize, evaluations: u128, limit: u64 },
     #[error(
-        "the Pareto frontier of the {n_actors} analysed actors grew past {limit} points ({size} after {n_done} \
-         of {n_outcomes} outcomes): with this many actors most outcomes are efficient; analyse fewer actors or \
-         reduce the issues' levels"
+        "the Pareto frontier of the {n_actors} analysed actors grew past {} points ({} after {} of {} outcomes): \
+         with this many actors most outcomes are efficient; analyse fewer actors or reduce the issues' levels",
+        group_thousands(*.limit as u64),
+        group_thousands(*.size as u64),
+        group_thousands(*.n_done),
+        group_thousands(*.n_outcomes)
     )]
     FrontierTooLarge { size: usize, limit: usize, n_actors: usize, n_done: u64, n_outcomes: u64 },
     #[error(
@@ -154,7 +160,7 @@ pub enum AnalysisError {
     UnknownActor(usize),
     /// The caller's cancel flag was set (see [`analyze_watched`]).
     #[error("cancelled after {} of {} outcomes", group_thousands(*.done), group_thousands(*.total))]
-    Cancelled { done: u64, total: u64 },
+    Cancelled { done: u64, total: u128 },
 }
 
 /// An outcome and its utilities for the analysed actors, in their order.
@@ -386,7 +392,11 @@ impl Watch<'_> {
     }
 
     fn check(&self, done: u64, total: u64) -> Result<(), AnalysisError> {
-        if self.cancel.load(Ordering::Relaxed) { Err(AnalysisError::Cancelled { done, total }) } else { Ok(()) }
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(AnalysisError::Cancelled { done, total: u128::from(total) })
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -551,7 +561,9 @@ fn analyze_in(
     let n_outcomes = match u64::try_from(total) {
         Ok(n) if n <= options.max_outcomes => n,
         _ => {
-            watch.check(0, u64::try_from(total).unwrap_or(u64::MAX))?;
+            if watch.cancel.load(Ordering::Relaxed) {
+                return Err(AnalysisError::Cancelled { done: 0, total });
+            }
             return analyze_structured(scenario, options, actors, space, total);
         }
     };

@@ -22,7 +22,8 @@ pub fn power_of_ten(x: f64, decimals: usize) -> String {
         return format!("{x}");
     }
     let mut exponent = x.log10().floor() as i32;
-    let mut mantissa = x / 10f64.powi(exponent);
+    // 10^e underflows below 10⁻³⁰⁷ (subnormal x): divide in two steps there.
+    let mut mantissa = if exponent < -300 { x * 1e300 / 10f64.powi(exponent + 300) } else { x / 10f64.powi(exponent) };
     // Rounding can carry the mantissa to 10 (9.96 at one decimal).
     if format!("{mantissa:.decimals$}").starts_with("10") {
         exponent += 1;
@@ -52,6 +53,8 @@ mod tests {
         assert_eq!(power_of_ten(2.5e-3, 1), "2.5 × 10⁻³");
         assert_eq!(power_of_ten(1.0, 2), "1.00 × 10⁰");
         assert_eq!(power_of_ten(0.0, 3), "0");
+        assert_eq!(power_of_ten(5e-324, 1), "4.9 × 10⁻³²⁴");
+        assert_eq!(power_of_ten(f64::MAX, 3), "1.798 × 10³⁰⁸");
         assert_eq!(power_of_ten(f64::INFINITY, 3), "inf");
     }
 
