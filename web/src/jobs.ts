@@ -103,6 +103,8 @@ export function jobPanel(r: Route, prefix: string, onDone: (job: Job) => void | 
       show(job);
       await watch(job.id);
     } catch (e) {
+      // No job to follow: the panel ends here, as a failed job's would.
+      el.dataset.status = 'failed';
       setMessage(msg, 'error', errorText(e));
     }
   };
