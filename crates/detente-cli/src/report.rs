@@ -19,8 +19,7 @@ pub(crate) fn print_warnings(loaded: &LoadedScenario) {
 
 /// "1,944,000", or "1.000 × 10³⁰" for the largest spaces.
 pub(crate) fn format_count(space: &OutcomeSpace) -> String {
-    let exact = space.levels.iter().try_fold(1u128, |acc, &n| acc.checked_mul(u128::from(n)));
-    match exact {
+    match space.exact_size() {
         Some(n) => count_text(n),
         // Past 2¹²⁸ only the magnitude is known; 4 digits of it are exact enough.
         None => count_text_approx(space.approximate_size()),

@@ -391,18 +391,13 @@ impl Watch<'_> {
         Watch { progress: &ignore, cancel: &NEVER }
     }
 
-    fn check(&self, done: u64, total: u64) -> Result<(), AnalysisError> {
+    fn check(&self, done: u64, total: impl Into<u128>) -> Result<(), AnalysisError> {
         if self.cancel.load(Ordering::Relaxed) {
-            Err(AnalysisError::Cancelled { done, total: u128::from(total) })
+            Err(AnalysisError::Cancelled { done, total: total.into() })
         } else {
             Ok(())
         }
     }
-}
-
-/// Every outcome's count in 128 bits, if it fits.
-fn exact_size(space: &OutcomeSpace) -> Option<u128> {
-    space.levels.iter().try_fold(1u128, |n, &l| n.checked_mul(u128::from(l)))
 }
 
 /// The analysis of a space too large to enumerate.
@@ -551,7 +546,7 @@ fn analyze_in(
         return Err(AnalysisError::UnknownActor(bad));
     }
     let space = OutcomeSpace::of(scenario);
-    let Some(total) = exact_size(&space) else {
+    let Some(total) = space.exact_size() else {
         return Err(AnalysisError::TooLarge {
             size: space.approximate_size(),
             levels: space.levels.iter().map(u64::to_string).collect::<Vec<_>>().join(" × "),
@@ -561,9 +556,7 @@ fn analyze_in(
     let n_outcomes = match u64::try_from(total) {
         Ok(n) if n <= options.max_outcomes => n,
         _ => {
-            if watch.cancel.load(Ordering::Relaxed) {
-                return Err(AnalysisError::Cancelled { done: 0, total });
-            }
+            watch.check(0, total)?;
             return analyze_structured(scenario, options, actors, space, total);
         }
     };

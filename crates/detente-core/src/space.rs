@@ -47,6 +47,11 @@ impl OutcomeSpace {
         self.levels.iter().try_fold(1u64, |acc, &n| acc.checked_mul(n))
     }
 
+    /// The number of outcomes in 128 bits (10³⁰ fits), if it fits.
+    pub fn exact_size(&self) -> Option<u128> {
+        self.levels.iter().try_fold(1u128, |n, &l| n.checked_mul(u128::from(l)))
+    }
+
     /// The number of outcomes as a float, exact up to 2⁵³ and finite far beyond
     /// `u64`: for messages about spaces too large to count.
     pub fn approximate_size(&self) -> f64 {

@@ -14,8 +14,7 @@ use common::inputs::{random_input, seed_case};
 use common::tuples::input;
 
 fn run(input: &Input, rounds: usize) -> Forecast {
-    let options = ForecastOptions { max_rounds: Some(rounds), seed: 0 };
-    eu::forecast(input, &EuParams::default(), &options).expect("forecasts")
+    eu::forecast(input, &EuParams::default(), &run_options(rounds)).expect("forecasts")
 }
 
 /// The shortest period (2 to 12) with which `x` ends repeating for three
